@@ -1,0 +1,33 @@
+/**
+ * The Socket.IO contract (SPEC section 5), typed on both ends: the server uses
+ * `Server<ClientToServerEvents, ServerToClientEvents>`, the client `Socket<ServerToClientEvents,
+ * ClientToServerEvents>`. Event names are `domain:verb`, except `subscribe`, which SPEC names.
+ */
+import { z } from 'zod';
+import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+
+export const subscribeSchema = z.strictObject({
+  view: z.enum(['wall', 'lead']),
+  queues: z.array(z.string().min(1)).max(100).optional(),
+  teams: z.array(z.string().min(1)).max(100).optional(),
+});
+export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+
+export type SubscribeAck = { ok: true; view: string } | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  subscribe(request: SubscribeRequest, ack?: (result: SubscribeAck) => void): void;
+}
+
+/** Alert and capacity payloads are filled in by the alerting work; until then they are lists. */
+export interface ServerToClientEvents {
+  'metrics:snapshot'(snapshot: MetricsSnapshot): void;
+  'alerts:update'(alerts: unknown[]): void;
+  'capacity:update'(requests: unknown[]): void;
+}
+
+export interface SocketData {
+  role: string;
+  name: string;
+  teams?: string[];
+}

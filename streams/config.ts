@@ -1,0 +1,166 @@
+/**
+ * The configuration contract (SPEC section 7): queues with their SLA, teams (in-house and
+ * partners), access tokens. A config that breaks a rule stops start-up with a message naming
+ * the field.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+const queueSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  sla: z.strictObject({
+    target_seconds: z.int().positive(),
+    goal: z.number().gt(0).lte(1),
+  }),
+  handling_seconds: z.number().positive(),
+  /** Wall colour thresholds on SLA attainment; default: green at goal, red below goal - 0.1. */
+  thresholds: z
+    .strictObject({ amber_below: z.number().gt(0).lte(1), red_below: z.number().gte(0).lt(1) })
+    .optional(),
+});
+
+const capacitySchema = z.strictObject({
+  webhook_url: z.url(),
+  secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+  respond_within_seconds: z.int().positive(),
+  max_agents: z.int().positive(),
+});
+
+const teamSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  kind: z.enum(['inhouse', 'partner']),
+  queues: z.array(id).min(1),
+  capacity: capacitySchema.optional(),
+});
+
+export const ROLES = ['viewer', 'lead', 'admin', 'ingest', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+const accessSchema = z.strictObject({
+  name: z.string().min(1),
+  role: z.enum(ROLES),
+  token_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+  /** partner: the team it speaks for. */
+  team: id.optional(),
+  /** lead: the teams it may see; absent means all. */
+  teams: z.array(id).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    window_minutes: z.int().min(1).max(24 * 60).default(60),
+    queues: z.array(queueSchema).min(1),
+    teams: z.array(teamSchema).min(1),
+    access: z.array(accessSchema).optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    const queueIds = new Set<string>();
+    cfg.queues.forEach((q, i) => {
+      if (queueIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
+      queueIds.add(q.id);
+      if (q.thresholds && q.thresholds.red_below > q.thresholds.amber_below) {
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'thresholds', 'red_below'], message: 'must not be above amber_below' });
+      }
+    });
+    const teamIds = new Set<string>();
+    cfg.teams.forEach((t, i) => {
+      if (teamIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id "${t.id}"` });
+      teamIds.add(t.id);
+      t.queues.forEach((q, j) => {
+        if (!queueIds.has(q)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'queues', j], message: `unknown queue "${q}"` });
+      });
+      if (t.kind === 'inhouse' && t.capacity) {
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'capacity'], message: 'only partner teams take capacity requests' });
+      }
+    });
+    const names = new Set<string>();
+    const hashes = new Set<string>();
+    cfg.access?.forEach((a, i) => {
+      if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['access', i, 'name'], message: `duplicate name "${a.name}"` });
+      names.add(a.name);
+      if (hashes.has(a.token_sha256)) ctx.addIssue({ code: 'custom', path: ['access', i, 'token_sha256'], message: 'the same token is listed twice' });
+      hashes.add(a.token_sha256);
+      if (a.role === 'partner') {
+        const team = cfg.teams.find((t) => t.id === a.team);
+        if (!a.team) ctx.addIssue({ code: 'custom', path: ['access', i, 'team'], message: 'is required for a partner' });
+        else if (!team || team.kind !== 'partner') {
+          ctx.addIssue({ code: 'custom', path: ['access', i, 'team'], message: `"${a.team}" is not a partner team` });
+        }
+      } else if (a.team !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['access', i, 'team'], message: 'only a partner names a team' });
+      }
+      if (a.teams !== undefined && a.role !== 'lead') {
+        ctx.addIssue({ code: 'custom', path: ['access', i, 'teams'], message: 'only a lead is limited to teams' });
+      }
+      a.teams?.forEach((t, j) => {
+        if (!teamIds.has(t)) ctx.addIssue({ code: 'custom', path: ['access', i, 'teams', j], message: `unknown team "${t}"` });
+      });
+    });
+  });
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type QueueConfig = ConfigFile['queues'][number];
+export type TeamConfig = ConfigFile['teams'][number];
+export type AccessEntry = NonNullable<ConfigFile['access']>[number];
+
+/** The validated configuration with lookup indexes. */
+export interface OpsConfig extends ConfigFile {
+  queueIndex: Map<string, QueueConfig>;
+  teamIndex: Map<string, TeamConfig>;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describe(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      if (issue.code === 'unrecognized_keys') return `${path || 'config'}: unknown field(s) ${issue.keys.join(', ')}`;
+      return `${path || 'config'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+/** Validates a parsed JSON value as a configuration; throws a ConfigError naming each bad field. */
+export function parseConfig(raw: unknown, source = 'config'): OpsConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid:\n${describe(parsed.error.issues)}`);
+  const cfg = parsed.data;
+  return {
+    ...cfg,
+    queueIndex: new Map(cfg.queues.map((q) => [q.id, q])),
+    teamIndex: new Map(cfg.teams.map((t) => [t.id, t])),
+  };
+}
+
+/** Reads and validates a configuration file. */
+export function loadConfig(path: string): OpsConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read OPS_CONFIG file ${path}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, path);
+}
+
+/** Teams that serve a queue, in configuration order (partners in their contracted order). */
+export function teamsForQueue(config: OpsConfig, queueId: string): TeamConfig[] {
+  return config.teams.filter((t) => t.queues.includes(queueId));
+}

@@ -1,0 +1,312 @@
+/**
+ * The incremental metrics engine of the embedded store (SPEC section 3).
+ *
+ * Each task keeps only what its metrics depend on: its earliest `task.created` (time and queue),
+ * its earliest `task.started` (time and team), its earliest completion and cancellation. When an
+ * event changes any of these, the task's old contribution is retracted from the aggregates and
+ * the new one asserted, which makes late and out-of-order events exact by construction.
+ *
+ * Events later than the engine's clock wait in a heap until the clock reaches them, so a snapshot
+ * at `now` only ever sees events with `occurred_at <= now`. The clock only moves forward.
+ */
+import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../config.js';
+import type { OpsEvent, StaffingEvent } from '../events.js';
+import { sumTotals, type MetricsHistory, type MetricsSnapshot, type QueueMetrics } from '../metrics-snapshot.js';
+import { EventIdIndex } from './event-id-index.js';
+import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
+import { TimeHeap } from './time-heap.js';
+import { WindowAggregate } from './window-aggregate.js';
+
+/** How long closed tasks, minute buckets and event ids are kept: the longest history view, plus a day. */
+export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+interface TaskState {
+  queue: string;
+  createdAt: number;
+  createdBy: string;
+  startAt: number;
+  startTeam: string;
+  startedBy: string;
+  completedAt: number;
+  cancelledAt: number;
+}
+
+interface StaffingEntry {
+  at: number;
+  eventId: string;
+  agents: number;
+}
+
+class QueueState {
+  readonly all = new WindowAggregate();
+  readonly teams = new Map<string, WindowAggregate>();
+  readonly history: MinuteHistory;
+  readonly staffing = new Map<string, StaffingEntry>();
+  readonly targetMs: number;
+
+  constructor(readonly config: QueueConfig, readonly configuredTeams: TeamConfig[]) {
+    this.targetMs = config.sla.target_seconds * 1000;
+    this.history = new MinuteHistory(this.targetMs);
+    for (const team of configuredTeams) this.teams.set(team.id, new WindowAggregate());
+  }
+
+  team(id: string): WindowAggregate {
+    let agg = this.teams.get(id);
+    if (!agg) {
+      agg = new WindowAggregate();
+      this.teams.set(id, agg);
+    }
+    return agg;
+  }
+
+  staffed(team?: string): number {
+    if (team !== undefined) return this.staffing.get(team)?.agents ?? 0;
+    let sum = 0;
+    for (const entry of this.staffing.values()) sum += entry.agents;
+    return sum;
+  }
+}
+
+const isSet = (t: number) => t === t; // NaN marks "no such event"
+
+function newTask(): TaskState {
+  return {
+    queue: '',
+    createdAt: NaN,
+    createdBy: '',
+    startAt: NaN,
+    startTeam: '',
+    startedBy: '',
+    completedAt: NaN,
+    cancelledAt: NaN,
+  };
+}
+
+/** Earlier time wins; at the same instant the smaller event id, so every engine agrees. */
+const earlier = (at: number, id: string, currentAt: number, currentId: string) =>
+  !isSet(currentAt) || at < currentAt || (at === currentAt && id < currentId);
+
+export class MetricsEngine {
+  private readonly queues = new Map<string, QueueState>();
+  private readonly tasks = new Map<string, TaskState>();
+  private readonly seen = new EventIdIndex(RETENTION_MS);
+  private readonly pending = new TimeHeap<OpsEvent>();
+  /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
+  private readonly closedByDay = new Map<number, string[]>();
+  private clock = Number.NEGATIVE_INFINITY;
+  private lo = Number.NEGATIVE_INFINITY;
+  private forgottenDay = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly config: OpsConfig) {
+    for (const q of config.queues) this.queues.set(q.id, new QueueState(q, teamsForQueue(config, q.id)));
+  }
+
+  get windowMs(): number {
+    return this.config.window_minutes * MINUTE_MS;
+  }
+
+  /** The instant the engine has reached. */
+  get now(): number {
+    return this.clock;
+  }
+
+  get openTasks(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.all.backlog;
+    return n;
+  }
+
+  /** Whether an event id was already taken. */
+  hasEvent(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  /** Takes one validated event; false when its `event_id` was seen before (a duplicate). */
+  apply(event: OpsEvent): boolean {
+    const at = Date.parse(event.occurred_at);
+    if (!this.seen.add(event.event_id, Math.max(at, this.clock))) return false;
+    if (at > this.clock) this.pending.push(at, event);
+    else this.applyAt(event, at);
+    return true;
+  }
+
+  /** Moves the clock forward to `nowMs`, applying events that have become due. */
+  advance(nowMs: number): void {
+    if (!(nowMs > this.clock)) return;
+    this.clock = nowMs;
+    while (this.pending.peekTime() <= nowMs) {
+      const event = this.pending.pop()!;
+      this.applyAt(event, Date.parse(event.occurred_at));
+    }
+    const lo = nowMs - this.windowMs;
+    if (lo > this.lo) {
+      this.lo = lo;
+      for (const q of this.queues.values()) {
+        q.all.slide(lo);
+        for (const agg of q.teams.values()) agg.slide(lo);
+      }
+    }
+    const day = Math.floor(nowMs / DAY_MS);
+    if (day > this.forgottenDay) this.forgetBefore(nowMs - RETENTION_MS, day);
+  }
+
+  private applyAt(event: OpsEvent, at: number): void {
+    if (event.type === 'staffing.updated') return this.applyStaffing(event, at);
+    if (event.type === 'task.assigned') return; // changes no metric; validated and deduplicated only
+    let task = this.tasks.get(event.task_id);
+    if (!task) {
+      task = newTask();
+      this.tasks.set(event.task_id, task);
+    }
+    const id = event.event_id;
+    switch (event.type) {
+      case 'task.created':
+        if (!earlier(at, id, task.createdAt, task.createdBy)) return;
+        this.contribute(task, -1);
+        task.createdAt = at;
+        task.createdBy = id;
+        task.queue = event.queue;
+        break;
+      case 'task.started':
+        if (!earlier(at, id, task.startAt, task.startedBy)) return;
+        this.contribute(task, -1);
+        task.startAt = at;
+        task.startedBy = id;
+        task.startTeam = event.team;
+        break;
+      case 'task.completed':
+        if (isSet(task.completedAt) && task.completedAt <= at) return;
+        this.contribute(task, -1);
+        task.completedAt = at;
+        break;
+      case 'task.cancelled':
+        if (isSet(task.cancelledAt) && task.cancelledAt <= at) return;
+        this.contribute(task, -1);
+        task.cancelledAt = at;
+        break;
+    }
+    this.contribute(task, +1);
+    if (isSet(task.completedAt) || isSet(task.cancelledAt)) this.rememberClosed(event.task_id, at);
+  }
+
+  private applyStaffing(event: StaffingEvent, at: number): void {
+    const q = this.queues.get(event.queue);
+    if (!q) return;
+    const current = q.staffing.get(event.team);
+    // Latest wins; at the same instant the larger event id, mirroring `earlier`.
+    if (current && (at < current.at || (at === current.at && event.event_id < current.eventId))) return;
+    q.staffing.set(event.team, { at, eventId: event.event_id, agents: event.agents });
+  }
+
+  /** Adds (+1) or retracts (-1) everything a task counts towards. */
+  private contribute(t: TaskState, sign: number): void {
+    if (!isSet(t.createdAt)) return; // a task without task.created counts nowhere
+    const q = this.queues.get(t.queue);
+    if (!q) return;
+    const lo = this.lo;
+    const started = isSet(t.startAt);
+    const open = !isSet(t.completedAt) && !isSet(t.cancelledAt);
+    const waitMs = t.startAt - t.createdAt;
+    const team = started ? q.team(t.startTeam) : undefined;
+    for (const agg of team ? [q.all, team] : [q.all]) {
+      if (open) agg.countOpen(started, sign);
+      agg.arrival(t.createdAt, lo, sign);
+      if (isSet(t.completedAt)) agg.completion(t.completedAt, lo, sign);
+      if (started) agg.start(t.startAt, waitMs, lo, sign);
+    }
+    if (open && !started) {
+      if (sign > 0) q.all.waitingCreated.add(t.createdAt);
+      else q.all.waitingCreated.delete(t.createdAt);
+    }
+    q.history.arrival(t.createdAt, sign);
+    if (isSet(t.completedAt)) q.history.completion(t.completedAt, sign);
+    if (!open) {
+      const closedAt = Math.min(isSet(t.completedAt) ? t.completedAt : Infinity, isSet(t.cancelledAt) ? t.cancelledAt : Infinity);
+      q.history.close(Math.max(t.createdAt, closedAt), sign);
+    }
+    if (started) q.history.start(t.startAt, waitMs, sign);
+  }
+
+  private rememberClosed(taskId: string, at: number): void {
+    const day = Math.floor(Math.max(at, this.clock) / DAY_MS);
+    let ids = this.closedByDay.get(day);
+    if (!ids) this.closedByDay.set(day, (ids = []));
+    ids.push(taskId);
+  }
+
+  /** Forgets closed tasks, minute buckets and event ids older than `cutoff`. */
+  private forgetBefore(cutoff: number, day: number): void {
+    this.forgottenDay = day;
+    const cutoffDay = Math.floor(cutoff / DAY_MS);
+    for (const [d, ids] of this.closedByDay) {
+      if (d >= cutoffDay) continue;
+      this.closedByDay.delete(d);
+      for (const id of ids) {
+        const t = this.tasks.get(id);
+        if (!t || !(isSet(t.completedAt) || isSet(t.cancelledAt))) continue;
+        const last = Math.max(t.createdAt || 0, t.startAt || 0, t.completedAt || 0, t.cancelledAt || 0);
+        if (last < cutoff) this.tasks.delete(id);
+      }
+    }
+    for (const q of this.queues.values()) q.history.forgetBefore(Math.floor(cutoff / MINUTE_MS));
+    this.seen.forgetBefore(cutoff);
+  }
+
+  /** The snapshot at `nowMs` (or at the engine's clock, if that is later). */
+  snapshot(nowMs: number): MetricsSnapshot {
+    this.advance(nowMs);
+    const now = this.clock;
+    const queues: QueueMetrics[] = [];
+    for (const q of this.queues.values()) {
+      const target = q.config.sla.target_seconds;
+      const teams = [];
+      for (const [teamId, agg] of q.teams) {
+        const team = this.config.teamIndex.get(teamId)!;
+        teams.push({ team: teamId, name: team.name, kind: team.kind, ...agg.read(now, target, q.staffed(teamId)) });
+      }
+      queues.push({
+        queue: q.config.id,
+        name: q.config.name,
+        ...q.all.read(now, target, q.staffed()),
+        sla_target_seconds: target,
+        sla_goal: q.config.sla.goal,
+        teams,
+      });
+    }
+    return {
+      generated_at: new Date(now).toISOString(),
+      window_minutes: this.config.window_minutes,
+      queues,
+      totals: sumTotals(queues),
+    };
+  }
+
+  /** Per-minute history of one queue, or of all queues combined when `queue` is undefined. */
+  history(queue: string | undefined, minutes: number, nowMs: number): MetricsHistory {
+    this.advance(nowMs);
+    const now = this.clock;
+    const one = queue === undefined ? undefined : this.queues.get(queue);
+    if (queue !== undefined && !one) throw new RangeError(`unknown queue "${queue}"`);
+    const states = one ? [one] : [...this.queues.values()];
+    const series = states.map((q) => q.history.series(now, minutes, q.all.backlog));
+    const combined: RawMinute[] = series[0].map((first, i) => {
+      if (series.length === 1) return first;
+      const row = { minute: first.minute, arrivals: 0, completions: 0, backlog: 0, waits: [] as number[], attained: 0 };
+      for (const s of series) {
+        row.arrivals += s[i].arrivals;
+        row.completions += s[i].completions;
+        row.backlog += s[i].backlog;
+        row.attained += s[i].attained;
+        row.waits.push(...s[i].waits);
+      }
+      return row;
+    });
+    return {
+      generated_at: new Date(now).toISOString(),
+      queue: queue ?? '*',
+      minutes,
+      points: toHistoryPoints(combined),
+    };
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Per-minute buckets of one queue for `GET /api/metrics/history`: arrivals, completions, the
+ * tasks that left the backlog, and the waits of tasks first started in each minute. Minute m
+ * covers [m * 60 s, (m + 1) * 60 s).
+ */
+import { nearestRank, type HistoryPoint } from '../metrics-snapshot.js';
+
+export const MINUTE_MS = 60_000;
+
+interface MinuteBucket {
+  arrivals: number;
+  completions: number;
+  /** Tasks that left the backlog in this minute: at max(created, closed). */
+  closes: number;
+  /** Waits (ms) of tasks whose first start falls in this minute, unordered. */
+  waits: number[];
+  /** How many of `waits` are within the SLA target. */
+  attained: number;
+}
+
+export class MinuteHistory {
+  private readonly buckets = new Map<number, MinuteBucket>();
+  /** Minutes before this one are forgotten and never written again. */
+  private floorMinute = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly targetMs: number) {}
+
+  private bucket(atMs: number, sign: number): MinuteBucket | undefined {
+    const minute = Math.floor(atMs / MINUTE_MS);
+    if (minute < this.floorMinute) return undefined;
+    let bucket = this.buckets.get(minute);
+    if (!bucket && sign > 0) {
+      bucket = { arrivals: 0, completions: 0, closes: 0, waits: [], attained: 0 };
+      this.buckets.set(minute, bucket);
+    }
+    return bucket;
+  }
+
+  arrival(atMs: number, sign: number): void {
+    const b = this.bucket(atMs, sign);
+    if (b) b.arrivals += sign;
+  }
+
+  completion(atMs: number, sign: number): void {
+    const b = this.bucket(atMs, sign);
+    if (b) b.completions += sign;
+  }
+
+  close(atMs: number, sign: number): void {
+    const b = this.bucket(atMs, sign);
+    if (b) b.closes += sign;
+  }
+
+  start(atMs: number, waitMs: number, sign: number): void {
+    const b = this.bucket(atMs, sign);
+    if (!b) return;
+    if (sign > 0) b.waits.push(waitMs);
+    else {
+      const i = b.waits.indexOf(waitMs);
+      if (i < 0) return;
+      b.waits[i] = b.waits[b.waits.length - 1];
+      b.waits.pop();
+    }
+    if (waitMs <= this.targetMs) b.attained += sign;
+  }
+
+  /** Forgets every minute before `minute`. */
+  forgetBefore(minute: number): void {
+    if (minute <= this.floorMinute) return;
+    this.floorMinute = minute;
+    for (const m of this.buckets.keys()) if (m < minute) this.buckets.delete(m);
+  }
+
+  /**
+   * Raw per-minute values for the `minutes` minutes up to the one holding `nowMs`; the backlog at
+   * each minute's end is walked back from `backlogNow`, the exact backlog at `nowMs`.
+   */
+  series(nowMs: number, minutes: number, backlogNow: number): RawMinute[] {
+    const last = Math.floor(nowMs / MINUTE_MS);
+    const out: RawMinute[] = new Array(minutes);
+    let backlog = backlogNow;
+    for (let i = minutes - 1; i >= 0; i--) {
+      const minute = last - (minutes - 1 - i);
+      const b = this.buckets.get(minute);
+      out[i] = {
+        minute,
+        arrivals: b?.arrivals ?? 0,
+        completions: b?.completions ?? 0,
+        backlog,
+        waits: b?.waits ?? [],
+        attained: b?.attained ?? 0,
+      };
+      if (b) backlog -= b.arrivals - b.closes;
+    }
+    return out;
+  }
+}
+
+export interface RawMinute {
+  minute: number;
+  arrivals: number;
+  completions: number;
+  backlog: number;
+  waits: readonly number[];
+  attained: number;
+}
+
+/** Turns raw minutes (one queue, or several summed) into API points. */
+export function toHistoryPoints(rows: readonly RawMinute[]): HistoryPoint[] {
+  return rows.map((r) => {
+    const sorted = Float64Array.from(r.waits).sort();
+    const p50 = nearestRank(sorted, 0.5);
+    const p90 = nearestRank(sorted, 0.9);
+    return {
+      minute: new Date(r.minute * MINUTE_MS).toISOString(),
+      arrivals: r.arrivals,
+      completions: r.completions,
+      backlog: r.backlog,
+      wait_p50_seconds: p50 === null ? null : p50 / 1000,
+      wait_p90_seconds: p90 === null ? null : p90 / 1000,
+      sla_attainment: sorted.length === 0 ? null : r.attained / sorted.length,
+    };
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * The `EventLog` port: an append-only, partitioned log ordered per key, with offsets and
+ * committed consumer positions. Embedded (in-process) and Kafka adapters fill it.
+ */
+
+/** A record as produced: the key orders it (same key, same partition, in order). */
+export interface LogMessage {
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/** A record as consumed, with where it sits in the log. */
+export interface LogRecord extends LogMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/**
+ * What a consumer handler receives. Offsets are committed only for records passed to
+ * `resolve`, and only after the handler returned: work that failed is delivered again.
+ */
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  records: LogRecord[];
+  /** Marks every record up to and including `offset` as done. */
+  resolve(offset: number): void;
+  /** Keeps the group membership alive during a long batch (Kafka); a no-op where not needed. */
+  heartbeat(): Promise<void>;
+  /** True once the consumer is stopping: finish what is in hand, take nothing new. */
+  isStopping(): boolean;
+}
+
+export interface ConsumeOptions {
+  topic: string;
+  group: string;
+  /** Upper bound on records handed over in one batch. */
+  maxBatch?: number;
+  onBatch(batch: ConsumedBatch): Promise<void>;
+  onError?(err: unknown): void;
+}
+
+export interface LogConsumer {
+  /** Stops fetching, lets the batch in hand finish, commits, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface EventLog {
+  readonly kind: 'embedded' | 'kafka';
+  /** Appends messages to a topic; resolves once they are durable in the log. */
+  append(topic: string, messages: LogMessage[]): Promise<void>;
+  /** Starts a consumer in a group; several consumers of one group share the partitions. */
+  consume(options: ConsumeOptions): Promise<LogConsumer>;
+  /** Committed position (next offset to read) per partition for a group. */
+  positions(topic: string, group: string): Promise<Map<number, number>>;
+  /** End offset (next offset to be written) per partition. */
+  endOffsets(topic: string): Promise<Map<number, number>>;
+  /** Resolves when the log is reachable; rejects with the reason when not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+/**
+ * The shape of what the product computes (SPEC section 3) and answers on `GET /api/metrics`,
+ * `GET /api/metrics/history` and the `metrics:snapshot` push. Shared by server, stores and client.
+ */
+
+/** The counts and measures that exist per queue and per team. */
+export interface MetricValues {
+  backlog: number;
+  waiting: number;
+  in_progress: number;
+  oldest_wait_seconds: number;
+  breached: number;
+  at_risk: number;
+  arrivals: number;
+  started: number;
+  completions: number;
+  wait_p50_seconds: number | null;
+  wait_p90_seconds: number | null;
+  sla_attainment: number | null;
+  staffed_agents: number;
+}
+
+/** Per team, by the team of each task's first `task.started` (SPEC section 3). */
+export interface TeamMetrics extends MetricValues {
+  team: string;
+  name: string;
+  kind: 'inhouse' | 'partner';
+}
+
+export interface QueueMetrics extends MetricValues {
+  queue: string;
+  name: string;
+  sla_target_seconds: number;
+  sla_goal: number;
+  teams: TeamMetrics[];
+}
+
+/** `totals` sums the counts over queues. */
+export interface TotalMetrics {
+  backlog: number;
+  waiting: number;
+  in_progress: number;
+  breached: number;
+  at_risk: number;
+  arrivals: number;
+  started: number;
+  completions: number;
+  staffed_agents: number;
+}
+
+export interface MetricsSnapshot {
+  generated_at: string;
+  window_minutes: number;
+  queues: QueueMetrics[];
+  totals: TotalMetrics;
+}
+
+/** One minute of `GET /api/metrics/history`: the minute [minute, minute + 60 s). */
+export interface HistoryPoint {
+  minute: string;
+  arrivals: number;
+  completions: number;
+  /** Backlog at the end of the minute (at `now` for the current, partial minute). */
+  backlog: number;
+  wait_p50_seconds: number | null;
+  wait_p90_seconds: number | null;
+  sla_attainment: number | null;
+}
+
+export interface MetricsHistory {
+  generated_at: string;
+  queue: string;
+  minutes: number;
+  points: HistoryPoint[];
+}
+
+export const COUNT_FIELDS = [
+  'backlog',
+  'waiting',
+  'in_progress',
+  'breached',
+  'at_risk',
+  'arrivals',
+  'started',
+  'completions',
+  'staffed_agents',
+] as const satisfies readonly (keyof TotalMetrics)[];
+
+/** Sums the count fields of the queues into `totals`. */
+export function sumTotals(queues: readonly MetricValues[]): TotalMetrics {
+  const totals = Object.fromEntries(COUNT_FIELDS.map((f) => [f, 0])) as unknown as TotalMetrics;
+  for (const q of queues) for (const f of COUNT_FIELDS) totals[f] += q[f];
+  return totals;
+}
+
+/**
+ * Nearest-rank quantile of an ascending array: the value at rank ceil(q * n).
+ * NOTE: it always lies between the two order statistics around the rank q * (n - 1), so it is
+ * right under either common convention (SPEC section 3).
+ */
+export function nearestRank(sortedAscending: ArrayLike<number>, q: number): number | null {
+  const n = sortedAscending.length;
+  if (n === 0) return null;
+  const index = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  return sortedAscending[index];
+}
+
+/** Index (0-based) of the nearest-rank quantile in a collection of n values. */
+export function nearestRankIndex(n: number, q: number): number {
+  return Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+}

@@ -1,0 +1,25 @@
+/**
+ * The `MetricsStore` port: takes validated events, answers snapshots and history at an instant.
+ * The embedded store computes incrementally in process; the ClickHouse store aggregates there.
+ */
+import type { OpsEvent } from './events.js';
+import type { MetricsHistory, MetricsSnapshot } from './metrics-snapshot.js';
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+}
+
+export interface MetricsStore {
+  readonly kind: 'embedded' | 'clickhouse';
+  /** Applies validated events; an `event_id` already stored changes nothing and counts as a duplicate. */
+  apply(events: readonly OpsEvent[]): Promise<ApplyResult>;
+  /** Which of these event ids are already stored. */
+  knownEventIds(ids: readonly string[]): Promise<Set<string>>;
+  /** All queues at instant `nowMs` (SPEC section 3). */
+  snapshot(nowMs: number): Promise<MetricsSnapshot>;
+  /** Per-minute series of one queue over the last `minutes` before `nowMs`. */
+  history(queue: string, minutes: number, nowMs: number): Promise<MetricsHistory>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
