@@ -49,8 +49,11 @@ export interface LogConsumer {
 
 export interface EventLog {
   readonly kind: 'embedded' | 'kafka';
-  /** Appends messages to a topic; resolves once they are durable in the log. */
-  append(topic: string, messages: LogMessage[]): Promise<void>;
+  /**
+   * Appends messages to a topic; resolves once they are durable in the log, with the highest
+   * offset written per partition (so a writer can wait until a consumer group has passed it).
+   */
+  append(topic: string, messages: LogMessage[]): Promise<Map<number, number>>;
   /** Starts a consumer in a group; several consumers of one group share the partitions. */
   consume(options: ConsumeOptions): Promise<LogConsumer>;
   /** Committed position (next offset to read) per partition for a group. */

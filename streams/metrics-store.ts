@@ -18,8 +18,8 @@ export interface MetricsStore {
   knownEventIds(ids: readonly string[]): Promise<Set<string>>;
   /** All queues at instant `nowMs` (SPEC section 3). */
   snapshot(nowMs: number): Promise<MetricsSnapshot>;
-  /** Per-minute series of one queue over the last `minutes` before `nowMs`. */
-  history(queue: string, minutes: number, nowMs: number): Promise<MetricsHistory>;
+  /** Per-minute series of one queue (all queues combined when undefined) over the last `minutes`. */
+  history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,90 @@
+/**
+ * Access control (SPEC sections 4 and 7): bearer tokens are hashed with SHA-256 and compared in
+ * constant time against every configured hash; roles form `viewer < lead < admin`, while
+ * `ingest` and `partner` stand apart. Without `access` in the config everything is open.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { AccessEntry, OpsConfig, Role } from '../streams/config.js';
+
+export interface Principal {
+  name: string;
+  role: Role | 'open';
+  /** partner: its team. */
+  team?: string;
+  /** lead: the teams it may see (undefined: all). */
+  teams?: string[];
+}
+
+const OPEN: Principal = { name: 'open-access', role: 'open' };
+
+const LEVEL: Partial<Record<Role, number>> = { viewer: 1, lead: 2, admin: 3 };
+
+/** Whether a principal holds a role (or a higher one on the viewer < lead < admin ladder). */
+export function hasRole(principal: Principal, required: Role): boolean {
+  if (principal.role === 'open') return true;
+  if (principal.role === required) return true;
+  const have = LEVEL[principal.role];
+  const need = LEVEL[required];
+  return have !== undefined && need !== undefined && have >= need;
+}
+
+export function sha256Hex(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export class AccessControl {
+  private readonly entries: { entry: AccessEntry; hash: Buffer }[];
+
+  constructor(config: OpsConfig) {
+    this.entries = (config.access ?? []).map((entry) => ({ entry, hash: Buffer.from(entry.token_sha256, 'hex') }));
+  }
+
+  get open(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** The principal a token belongs to; undefined when it belongs to none. */
+  authenticate(token: string | undefined): Principal | undefined {
+    if (this.open) return OPEN;
+    if (!token) return undefined;
+    const presented = createHash('sha256').update(token, 'utf8').digest();
+    let found: AccessEntry | undefined;
+    // NOTE: compare against every entry, without stopping early, so timing tells nothing.
+    for (const { entry, hash } of this.entries) {
+      if (timingSafeEqual(presented, hash) && !found) found = entry;
+    }
+    if (!found) return undefined;
+    return { name: found.name, role: found.role, team: found.team, teams: found.teams };
+  }
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Express middleware: 401 without a valid token, 403 without the role. */
+export function requireRole(access: AccessControl, role: Role) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const principal = req.principal ?? access.authenticate(bearerToken(req));
+    if (!principal) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or unknown bearer token' });
+      return;
+    }
+    if (!hasRole(principal, role)) {
+      res.status(403).json({ error: `this call needs the ${role} role`, details: { role: principal.role } });
+      return;
+    }
+    req.principal = principal;
+    next();
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * `createApp(deps)`: the HTTP API (SPEC section 4), the live push (section 5) and the wall's
+ * static files, wired once from the ports. No module-level state: tests build their own.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { OpsConfig } from '../streams/config.js';
+import type { EventLog } from '../streams/event-log.js';
+import type { MetricsStore } from '../streams/metrics-store.js';
+import { AccessControl, requireRole } from './access.js';
+import { BodyError, createIngest, splitBody } from './ingest.js';
+import { createPush } from './push.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
+import { applyView, effectiveFilter, unknownNames } from './views.js';
+
+export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+
+export interface AppDeps {
+  config: OpsConfig;
+  log: EventLog;
+  store: MetricsStore;
+  logger: Logger;
+  clock?: () => number;
+  tickMs?: number;
+  telemetry?: Telemetry;
+  /** Embedded mode: wait until appended events are visible before answering an ingest. */
+  awaitVisible?(offsets: Map<number, number>): Promise<unknown>;
+  /** Where the built wall lives; served when present. */
+  clientDist?: string;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  telemetry: Telemetry;
+  access: AccessControl;
+  push: ReturnType<typeof createPush>;
+  close(): Promise<void>;
+}
+
+const listParam = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined));
+
+const historyQuery = z.strictObject({
+  queue: z.string().min(1).optional(),
+  minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+});
+
+/** Wraps an async handler so a rejection reaches the error handler. */
+const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+  fn(req, res).catch(next);
+
+export function createApp(deps: AppDeps): App {
+  const { config, log, store, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const telemetry = deps.telemetry ?? createTelemetry();
+  const access = new AccessControl(config);
+  const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    '/readyz',
+    handle(async (_req, res) => {
+      const [bus, db] = await Promise.allSettled([log.ping(), store.ping()]);
+      const why = (r: PromiseSettledResult<void>) => (r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason));
+      const body = { status: bus.status === 'fulfilled' && db.status === 'fulfilled' ? 'ready' : 'not ready', bus: { kind: log.kind, state: why(bus) }, store: { kind: store.kind, state: why(db) } };
+      res.status(body.status === 'ready' ? 200 : 503).json(body);
+    }),
+  );
+  app.get(
+    '/metrics',
+    handle(async (_req, res) => {
+      res.type(telemetry.registry.contentType).send(await telemetry.registry.metrics());
+    }),
+  );
+
+  const api = express.Router();
+  api.post(
+    '/events',
+    requireRole(access, 'ingest'),
+    express.text({ type: () => true, limit: '32mb' }),
+    handle(async (req, res) => {
+      const text = typeof req.body === 'string' ? req.body : '';
+      const result = await ingest(splitBody(text));
+      telemetry.eventsAccepted.inc(result.accepted);
+      telemetry.eventsDuplicate.inc({ source: 'http' }, result.duplicates);
+      telemetry.eventsRejected.inc({ source: 'http' }, result.rejected.length);
+      if (result.rejected.length > 0) logger.warn({ rejected: result.rejected.slice(0, 5), count: result.rejected.length }, 'ingest rejected events');
+      res.status(202).json(result);
+    }),
+  );
+  api.get(
+    '/metrics',
+    requireRole(access, 'viewer'),
+    handle(async (req, res) => {
+      const query = z.object({ queues: listParam, teams: listParam }).safeParse(req.query);
+      if (!query.success) throw new BodyError(400, 'queues and teams are comma-separated lists');
+      const filter = effectiveFilter(req.principal!, query.data);
+      const unknown = unknownNames(config, filter);
+      if (unknown.length > 0) throw new BodyError(400, `unknown ${unknown.join(', ')}`);
+      const stop = telemetry.snapshotSeconds.startTimer();
+      const snapshot = await store.snapshot(clock());
+      stop();
+      res.json(applyView(snapshot, config, filter));
+    }),
+  );
+  api.get(
+    '/metrics/history',
+    requireRole(access, 'viewer'),
+    handle(async (req, res) => {
+      const query = historyQuery.safeParse(req.query);
+      if (!query.success) {
+        throw new BodyError(400, query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+      }
+      const { queue, minutes } = query.data;
+      if (queue !== undefined && !config.queueIndex.has(queue)) throw new BodyError(404, `unknown queue "${queue}"`);
+      res.json(await store.history(queue, minutes, clock()));
+    }),
+  );
+  api.use((_req, res) => {
+    res.status(404).json({ error: 'no such API call' });
+  });
+  app.use('/api', api);
+
+  const dist = deps.clientDist ?? CLIENT_DIST;
+  if (existsSync(dist)) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.get(['/', '/wall', '/lead', '/lead/{*rest}'], (_req, res) => {
+      res.sendFile('index.html', { root: dist, maxAge: 0 });
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text').send('The wall is not built yet: run `npm run build`.');
+    });
+  }
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = err instanceof BodyError ? err.status : (err as { status?: number; statusCode?: number }).status ?? 500;
+    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    const message =
+      err instanceof BodyError
+        ? err.message
+        : status === 413
+          ? 'the body is too large'
+          : status < 500
+            ? (err as Error).message
+            : 'internal error';
+    if (!res.headersSent) res.status(status).json({ error: message });
+  });
+
+  const httpServer = createServer(app);
+  const push = createPush(httpServer, { config, store, access, telemetry, logger, clock, tickMs: deps.tickMs ?? 1000 });
+
+  return {
+    httpServer,
+    telemetry,
+    access,
+    push,
+    async close() {
+      await push.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Live push (SPEC section 5): every tick, one snapshot from the store, then one derived snapshot
+ * per distinct view, emitted to the Socket.IO room of that view. Never a query per client.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { OpsConfig } from '../streams/config.js';
+import type { MetricsStore } from '../streams/metrics-store.js';
+import { AccessControl, hasRole } from './access.js';
+import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './socket-contract.js';
+import type { Telemetry } from './telemetry.js';
+import { applyView, effectiveFilter, unknownNames, viewKey, type ViewFilter } from './views.js';
+import { describeIssues } from '../streams/events.js';
+
+export type OpsIoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface PushDeps {
+  config: OpsConfig;
+  store: MetricsStore;
+  access: AccessControl;
+  telemetry: Telemetry;
+  logger: Logger;
+  clock: () => number;
+  tickMs: number;
+}
+
+/** Attaches Socket.IO to the HTTP server and starts the tick loop. */
+export function createPush(httpServer: HttpServer, deps: PushDeps) {
+  const { config, store, access, telemetry, logger } = deps;
+  const io: OpsIoServer = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+  /** Filter of each view key that has at least one member. */
+  const views = new Map<string, ViewFilter>();
+
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    const principal = access.authenticate(token);
+    if (!principal) return next(new Error('unauthorized: missing or unknown token'));
+    if (!hasRole(principal, 'viewer')) return next(new Error('forbidden: live metrics need the viewer role'));
+    socket.data = { role: principal.role, name: principal.name, teams: principal.teams };
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    telemetry.socketClients.inc();
+    let room: string | undefined;
+    socket.on('subscribe', (request, ack) => {
+      const parsed = subscribeSchema.safeParse(request);
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues) });
+      const { view, queues, teams } = parsed.data;
+      const principal = { name: socket.data.name, role: socket.data.role as never, teams: socket.data.teams };
+      if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });
+      const filter = effectiveFilter(principal, { queues, teams });
+      const unknown = unknownNames(config, filter);
+      if (unknown.length > 0) return reply({ ok: false, error: `unknown ${unknown.join(', ')}` });
+      const key = viewKey(view, filter);
+      if (room) void socket.leave(room);
+      room = key;
+      views.set(key, filter);
+      void socket.join(key);
+      reply({ ok: true, view: key });
+    });
+    socket.on('disconnect', () => telemetry.socketClients.dec());
+  });
+
+  let running = false;
+  async function tick(): Promise<void> {
+    if (running) return; // a slow store never piles ticks up
+    running = true;
+    try {
+      const rooms = io.of('/').adapter.rooms;
+      for (const key of views.keys()) if (!rooms.has(key)) views.delete(key);
+      if (views.size === 0) return;
+      const stop = telemetry.snapshotSeconds.startTimer();
+      const snapshot = await store.snapshot(deps.clock());
+      stop();
+      for (const [key, filter] of views) {
+        telemetry.viewComputations.inc();
+        io.to(key).emit('metrics:snapshot', applyView(snapshot, config, filter));
+      }
+    } catch (err) {
+      logger.error({ err }, 'tick failed: live screens keep their last data and show its age');
+    } finally {
+      running = false;
+    }
+  }
+  const timer = setInterval(() => void tick(), deps.tickMs);
+  timer.unref();
+
+  return {
+    io,
+    tick,
+    async close(): Promise<void> {
+      clearInterval(timer);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

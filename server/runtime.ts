@@ -1,0 +1,97 @@
+/**
+ * Wires the product from the environment: event log, store, stream worker, simulator and server,
+ * and takes them down again in order.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { loadConfig, type OpsConfig } from '../streams/config.js';
+import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
+import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
+import type { EventLog } from '../streams/event-log.js';
+import type { MetricsStore } from '../streams/metrics-store.js';
+import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
+import { createSimulator } from '../seed/simulator.js';
+import { createApp, type App } from './app.js';
+import type { Env } from './env.js';
+import { createTelemetry } from './telemetry.js';
+
+export interface Running {
+  app: App;
+  config: OpsConfig;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole product as the environment says; resolves once it listens. */
+export async function startProduct(env: Env, logger: Logger): Promise<Running> {
+  const config = loadConfig(env.OPS_CONFIG);
+  if (env.KAFKA_BROKERS || env.CLICKHOUSE_URL) {
+    throw new Error('KAFKA_BROKERS / CLICKHOUSE_URL: the Kafka and ClickHouse engines are not available in this build; unset them to run on the embedded engine');
+  }
+  const telemetry = createTelemetry();
+  const log: EventLog = new EmbeddedEventLog();
+  const store: MetricsStore = new EmbeddedMetricsStore(config);
+  const worker: StreamWorker = await startStreamWorker({
+    config,
+    log,
+    store,
+    counters: {
+      applied: (n) => telemetry.eventsApplied.inc(n),
+      duplicates: (n) => telemetry.eventsDuplicate.inc({ source: 'stream' }, n),
+      deadLettered: (n) => telemetry.eventsRejected.inc({ source: 'stream' }, n),
+    },
+    onError: (err) => logger.error({ err }, 'stream worker batch failed; it will be retried'),
+  });
+
+  const app = createApp({
+    config,
+    log,
+    store,
+    logger,
+    telemetry,
+    tickMs: env.TICK_MS,
+    awaitVisible: (offsets) => worker.waitForCommitted(offsets, 5000),
+  });
+
+  let host = env.HOST ?? '127.0.0.1';
+  if (app.access.open) {
+    if (host !== '127.0.0.1') logger.warn({ requested: host }, 'HOST ignored: without access control the server listens on 127.0.0.1 only');
+    host = '127.0.0.1';
+    logger.warn('NO ACCESS CONTROL: the config has no "access" section, so every API call is allowed. Listening on 127.0.0.1 only. Add access tokens before exposing this server.');
+  }
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(env.PORT, host, () => resolve());
+  });
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+
+  const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: env.BACKFILL_HOURS }) : undefined;
+  if (simulator) {
+    void simulator
+      .backfill()
+      .then(({ events }) => {
+        logger.info({ events, hours: env.BACKFILL_HOURS }, 'simulator backfilled history');
+        simulator.start();
+      })
+      .catch((err) => logger.error({ err }, 'simulator failed'));
+  }
+  logger.info({ url, wall: `${url}/wall`, log: log.kind, store: store.kind, simulator: env.SIMULATOR }, 'Ops Command Center is up');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    config,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await simulator?.stop();
+        await app.close();
+        await worker.stop();
+        await log.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

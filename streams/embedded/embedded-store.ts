@@ -1,0 +1,41 @@
+/**
+ * The in-process `MetricsStore`: the incremental engine behind the store port, on a clock that
+ * can be replaced in tests.
+ */
+import type { OpsConfig } from '../config.js';
+import type { OpsEvent } from '../events.js';
+import type { MetricsHistory, MetricsSnapshot } from '../metrics-snapshot.js';
+import type { ApplyResult, MetricsStore } from '../metrics-store.js';
+import { MetricsEngine } from './metrics-engine.js';
+
+export class EmbeddedMetricsStore implements MetricsStore {
+  readonly kind = 'embedded' as const;
+  readonly engine: MetricsEngine;
+
+  constructor(config: OpsConfig, private readonly clock: () => number = Date.now) {
+    this.engine = new MetricsEngine(config);
+  }
+
+  async apply(events: readonly OpsEvent[]): Promise<ApplyResult> {
+    this.engine.advance(this.clock());
+    let applied = 0;
+    for (const event of events) if (this.engine.apply(event)) applied++;
+    return { applied, duplicates: events.length - applied };
+  }
+
+  async knownEventIds(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.engine.hasEvent(id)));
+  }
+
+  async snapshot(nowMs: number): Promise<MetricsSnapshot> {
+    return this.engine.snapshot(nowMs);
+  }
+
+  async history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
+    return this.engine.history(queue, minutes, nowMs);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,165 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configWithAccess, startHarness, TOKENS, type Harness } from './support/harness.js';
+import { REF_NOW, refConfig } from './support/random-events.js';
+
+const at = (hhmm: string) => `2026-11-26T${hhmm}:00.000Z`;
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A known event set; the expected values below are worked out by hand from SPEC section 3. */
+const KNOWN = [
+  { event_id: 'k01', type: 'task.created', occurred_at: at('11:50'), queue: 'registration', task_id: 't1' },
+  { event_id: 'k02', type: 'task.created', occurred_at: at('11:45'), queue: 'registration', task_id: 't2', priority: 1 },
+  { event_id: 'k03', type: 'task.created', occurred_at: at('11:30'), queue: 'registration', task_id: 't3' },
+  { event_id: 'k04', type: 'task.started', occurred_at: at('11:40'), queue: 'registration', task_id: 't3', team: 'inhouse-a' },
+  { event_id: 'k05', type: 'task.created', occurred_at: at('11:20'), queue: 'registration', task_id: 't4' },
+  { event_id: 'k06', type: 'task.assigned', occurred_at: at('11:30'), queue: 'registration', task_id: 't4', team: 'inhouse-b' },
+  { event_id: 'k07', type: 'task.started', occurred_at: at('11:35'), queue: 'registration', task_id: 't4', team: 'inhouse-b' },
+  { event_id: 'k08', type: 'task.completed', occurred_at: at('11:50'), queue: 'registration', task_id: 't4' },
+  { event_id: 'k09', type: 'task.completed', occurred_at: at('11:20'), queue: 'registration', task_id: 't5' },
+  { event_id: 'k10', type: 'task.started', occurred_at: at('11:10'), queue: 'registration', task_id: 't5', team: 'inhouse-a' },
+  { event_id: 'k11', type: 'task.created', occurred_at: at('10:30'), queue: 'registration', task_id: 't5' },
+  { event_id: 'k12', type: 'task.created', occurred_at: at('11:55'), queue: 'registration', task_id: 't6' },
+  { event_id: 'k13', type: 'task.cancelled', occurred_at: at('11:56'), queue: 'registration', task_id: 't6' },
+  { event_id: 'k14', type: 'task.started', occurred_at: at('11:57'), queue: 'registration', task_id: 't7', team: 'inhouse-a' },
+  { event_id: 'k15', type: 'staffing.updated', occurred_at: at('09:00'), queue: 'registration', team: 'inhouse-a', agents: 7 },
+  { event_id: 'k16', type: 'staffing.updated', occurred_at: at('08:00'), queue: 'registration', team: 'inhouse-a', agents: 5 },
+  { event_id: 'k17', type: 'staffing.updated', occurred_at: at('08:00'), queue: 'registration', team: 'inhouse-b', agents: 3 },
+  { event_id: 'k18', type: 'task.created', occurred_at: at('11:58'), queue: 'registration', task_id: 't8' },
+];
+
+describe('HTTP API on the embedded engine', () => {
+  let h: Harness;
+  const config = configWithAccess(refConfig);
+  beforeAll(async () => {
+    h = await startHarness(config, () => REF_NOW);
+  });
+  afterAll(() => h.close());
+
+  it('answers a mixed batch with exact accepted, duplicates and per-index rejections', async () => {
+    const batch = [
+      KNOWN[0],
+      { ...KNOWN[1], patient_name: 'Jane Doe' },
+      { ...KNOWN[2], queue: 'radiology' },
+      KNOWN[0],
+      { ...KNOWN[3], occurred_at: '2026-11-26T12:10:00Z' },
+      42,
+      { ...KNOWN[4], occurred_at: '26/11/2026 11:20' },
+      { ...KNOWN[5], team: undefined },
+      { ...KNOWN[6], type: 'task.paused' },
+    ];
+    const res = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).send(batch);
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.duplicates).toBe(1);
+    expect(res.body.rejected).toEqual([
+      { index: 1, reason: 'unknown field "patient_name": events carry opaque ids only' },
+      { index: 2, reason: 'queue: "radiology" is not a queue in the configuration' },
+      { index: 4, reason: 'occurred_at: is more than 5 minutes in the future' },
+      { index: 5, reason: 'an event must be a JSON object' },
+      { index: 6, reason: 'occurred_at: must be an RFC 3339 timestamp with a zone, like 2026-11-26T09:15:02.120Z' },
+      { index: 7, reason: 'team: is required' },
+      { index: 8, reason: 'type: "task.paused" is not one of task.created, task.assigned, task.started, task.completed, task.cancelled, staffing.updated' },
+    ]);
+    // A resend of an accepted event is a duplicate, and changes nothing.
+    const again = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).send([KNOWN[0]]);
+    expect(again.body).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+  });
+
+  it('takes NDJSON, naming a broken line by its index', async () => {
+    const body = [JSON.stringify(KNOWN[1]), '{"event_id": oops', ...KNOWN.slice(2).map((e) => JSON.stringify(e))].join('\n');
+    const res = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).set('Content-Type', 'application/x-ndjson').send(body);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ accepted: KNOWN.length - 1, duplicates: 0, rejected: [{ index: 1, reason: 'line 2 is not JSON' }] });
+  });
+
+  it('serves exactly the SPEC section 3 values for the known events', async () => {
+    const res = await request(h.url).get('/api/metrics').set(auth(TOKENS.viewer));
+    expect(res.status).toBe(200);
+    expect(res.body.generated_at).toBe('2026-11-26T12:00:00.000Z');
+    expect(res.body.window_minutes).toBe(60);
+    const reg = res.body.queues.find((q: { queue: string }) => q.queue === 'registration');
+    expect(reg).toMatchObject({
+      backlog: 4,
+      waiting: 3,
+      in_progress: 1,
+      oldest_wait_seconds: 900,
+      breached: 1,
+      at_risk: 1,
+      arrivals: 6,
+      started: 3,
+      completions: 2,
+      wait_p50_seconds: 900,
+      wait_p90_seconds: 2400,
+      sla_attainment: 1 / 3,
+      staffed_agents: 10,
+      sla_target_seconds: 600,
+      sla_goal: 0.9,
+    });
+    const teams = Object.fromEntries(reg.teams.map((t: { team: string }) => [t.team, t]));
+    expect(teams['inhouse-a']).toMatchObject({ kind: 'inhouse', backlog: 1, in_progress: 1, waiting: 0, arrivals: 1, started: 2, completions: 1, sla_attainment: 0.5, staffed_agents: 7, wait_p50_seconds: 600, wait_p90_seconds: 2400 });
+    expect(teams['inhouse-b']).toMatchObject({ backlog: 0, arrivals: 1, started: 1, completions: 1, sla_attainment: 0, staffed_agents: 3, wait_p50_seconds: 900 });
+    expect(res.body.totals).toMatchObject({ backlog: 4, waiting: 3, in_progress: 1, breached: 1, arrivals: 6, staffed_agents: 10 });
+    const insurance = res.body.queues.find((q: { queue: string }) => q.queue === 'insurance');
+    expect(insurance).toMatchObject({ backlog: 0, waiting: 0, started: 0, wait_p50_seconds: null, sla_attainment: null, staffed_agents: 0 });
+  });
+
+  it('serves the per-minute history', async () => {
+    const res = await request(h.url).get('/api/metrics/history?queue=registration&minutes=91').set(auth(TOKENS.viewer));
+    expect(res.status).toBe(200);
+    expect(res.body.points).toHaveLength(91);
+    const byMinute = Object.fromEntries(res.body.points.map((p: { minute: string }) => [p.minute.slice(11, 16), p]));
+    expect(byMinute['10:30']).toMatchObject({ arrivals: 1, backlog: 1 });
+    expect(byMinute['11:35']).toMatchObject({ arrivals: 0, backlog: 2, wait_p50_seconds: 900, sla_attainment: 0 });
+    expect(byMinute['11:50']).toMatchObject({ arrivals: 1, completions: 1, backlog: 3 });
+    expect(byMinute['12:00']).toMatchObject({ backlog: 4 });
+    const bad = await request(h.url).get('/api/metrics/history?queue=radiology').set(auth(TOKENS.viewer));
+    expect(bad.status).toBe(404);
+    expect(bad.body.error).toBe('unknown queue "radiology"');
+    const badMinutes = await request(h.url).get('/api/metrics/history?minutes=-5').set(auth(TOKENS.viewer));
+    expect(badMinutes.status).toBe(400);
+    expect(badMinutes.body.error).toMatch(/^minutes:/);
+  });
+
+  it('narrows the snapshot for a lead limited to teams', async () => {
+    const res = await request(h.url).get('/api/metrics').set(auth(TOKENS.leadA));
+    expect(res.status).toBe(200);
+    for (const q of res.body.queues) expect(q.teams.map((t: { team: string }) => t.team)).toEqual(['inhouse-a']);
+  });
+
+  it('rejects a body that is not JSON at all with 400', async () => {
+    const res = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).set('Content-Type', 'application/json').send('this is not json');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/not JSON/);
+    const broken = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).set('Content-Type', 'application/json').send('[{"event_id":');
+    expect(broken.status).toBe(400);
+  });
+
+  it('refuses more than 10,000 events in one request', async () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => ({ ...KNOWN[0], event_id: `m${i}` }));
+    const res = await request(h.url).post('/api/events').set(auth(TOKENS.ingest)).send(many);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toBe('at most 10000 events per request, got 10001');
+  });
+
+  it('answers 401 without a valid token and 403 without the role', async () => {
+    expect((await request(h.url).get('/api/metrics')).status).toBe(401);
+    expect((await request(h.url).get('/api/metrics').set(auth('not-a-token'))).status).toBe(401);
+    const viewerPosting = await request(h.url).post('/api/events').set(auth(TOKENS.viewer)).send([]);
+    expect(viewerPosting.status).toBe(403);
+    expect(viewerPosting.body.error).toBe('this call needs the ingest role');
+    expect((await request(h.url).get('/api/metrics').set(auth(TOKENS.ingest))).status).toBe(403);
+    expect((await request(h.url).get('/api/metrics').set(auth(TOKENS.partner))).status).toBe(403);
+    expect((await request(h.url).get('/api/metrics').set(auth(TOKENS.admin))).status).toBe(200);
+  });
+
+  it('serves liveness, readiness and Prometheus metrics without a token', async () => {
+    expect((await request(h.url).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(h.url).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', bus: { kind: 'embedded', state: 'ok' }, store: { kind: 'embedded', state: 'ok' } });
+    const prom = await request(h.url).get('/metrics');
+    expect(prom.text).toMatch(/occ_events_accepted_total \d+/);
+    expect(prom.text).toContain('occ_events_rejected_total{source="http"} 8');
+  });
+});
