@@ -47,7 +47,7 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
     socket.on('subscribe', (request, ack) => {
       const parsed = subscribeSchema.safeParse(request);
       const reply = typeof ack === 'function' ? ack : () => {};
-      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues) });
+      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, request) });
       const { view, queues, teams } = parsed.data;
       const principal = { name: socket.data.name, role: socket.data.role as never, teams: socket.data.teams };
       if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });

@@ -121,7 +121,7 @@ const schemaByType = {
 export type EventCheck = { ok: true; event: OpsEvent } | { ok: false; reason: string };
 
 /** Turns zod issues into one sentence that names each offending field. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input?: unknown): string {
   return issues
     .map((issue) => {
       if (issue.code === 'unrecognized_keys') {
@@ -129,11 +129,19 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
         return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}: events carry opaque ids only`;
       }
       const path = issue.path.map(String).join('.');
-      const message =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const message = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined ? 'is required' : issue.message;
       return path ? `${path}: ${message}` : message;
     })
     .join('; ');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /** Checks one raw value against the contract and the configuration at instant `nowMs`. */
@@ -152,7 +160,7 @@ export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number): Even
     };
   }
   const parsed = schemaByType[type as EventType].safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues, raw) };
   const event = parsed.data as OpsEvent;
 
   const at = Date.parse(event.occurred_at);

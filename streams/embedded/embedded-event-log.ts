@@ -121,7 +121,7 @@ export class EmbeddedEventLog implements EventLog {
     const readers = [...this.groups.entries()].filter(([k]) => k.startsWith(`${topicName}\u0000`)).map(([, g]) => g);
     topic.partitions.forEach((p, i) => {
       const end = p.base + p.records.length;
-      let keepFrom = readers.length > 0 ? Math.min(...readers.map((g) => g.positions[i])) : end;
+      let keepFrom = readers.length > 0 ? Math.min(...readers.map((g) => g.positions[i])) : p.base;
       keepFrom = Math.max(keepFrom, end - topic.retain);
       const drop = keepFrom - p.base;
       // NOTE: splice in large steps only; trimming one record at a time would be quadratic.
