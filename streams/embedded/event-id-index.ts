@@ -5,14 +5,16 @@
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class EventIdIndex {
-  private readonly generations = new Map<number, Set<string>>();
+  /** Newest last; an array, since has() walks it for every event. */
+  private generations: { day: number; ids: Set<string> }[] = [];
   private newest: Set<string> | undefined;
   private newestDay = Number.NaN;
 
   constructor(readonly retentionMs: number) {}
 
   has(id: string): boolean {
-    for (const ids of this.generations.values()) if (ids.has(id)) return true;
+    const gens = this.generations;
+    for (let i = gens.length - 1; i >= 0; i--) if (gens[i].ids.has(id)) return true;
     return false;
   }
 
@@ -21,9 +23,13 @@ export class EventIdIndex {
     if (this.has(id)) return false;
     const day = Math.floor(atMs / DAY_MS);
     if (day !== this.newestDay || !this.newest) {
-      let ids = this.generations.get(day);
-      if (!ids) this.generations.set(day, (ids = new Set()));
-      this.newest = ids;
+      let gen = this.generations.find((g) => g.day === day);
+      if (!gen) {
+        gen = { day, ids: new Set() };
+        this.generations.push(gen);
+        this.generations.sort((a, b) => a.day - b.day);
+      }
+      this.newest = gen.ids;
       this.newestDay = day;
     }
     this.newest.add(id);
@@ -31,19 +37,13 @@ export class EventIdIndex {
   }
 
   get size(): number {
-    let n = 0;
-    for (const ids of this.generations.values()) n += ids.size;
-    return n;
+    return this.generations.reduce((n, g) => n + g.ids.size, 0);
   }
 
   /** Drops the days that ended before `cutoffMs`. */
   forgetBefore(cutoffMs: number): void {
     const cutoffDay = Math.floor(cutoffMs / DAY_MS);
-    for (const day of this.generations.keys()) {
-      if (day < cutoffDay) {
-        this.generations.delete(day);
-        if (day === this.newestDay) this.newest = undefined;
-      }
-    }
+    if (this.newestDay < cutoffDay) this.newest = undefined;
+    this.generations = this.generations.filter((g) => g.day >= cutoffDay);
   }
 }

@@ -69,6 +69,23 @@ class QueueState {
 }
 
 const isSet = (t: number) => t === t; // NaN marks "no such event"
+const same = (x: number, y: number) => x === y || (x !== x && y !== y);
+
+function blankContribution(): Contribution {
+  return { q: undefined as unknown as QueueState, team: undefined, open: false, started: false, createdAt: NaN, completedAt: NaN, startAt: NaN, waitMs: NaN, leftAt: NaN };
+}
+
+interface Contribution {
+  q: QueueState;
+  team: WindowAggregate | undefined;
+  open: boolean;
+  started: boolean;
+  createdAt: number;
+  completedAt: number;
+  startAt: number;
+  waitMs: number;
+  leftAt: number;
+}
 
 function newTask(): TaskState {
   return {
@@ -97,6 +114,8 @@ export class MetricsEngine {
   private clock = Number.NEGATIVE_INFINITY;
   private lo = Number.NEGATIVE_INFINITY;
   private forgottenDay = Number.NEGATIVE_INFINITY;
+  private readonly scratchBefore = blankContribution();
+  private readonly scratchAfter = blankContribution();
 
   constructor(private readonly config: OpsConfig) {
     for (const q of config.queues) this.queues.set(q.id, new QueueState(q, teamsForQueue(config, q.id)));
@@ -160,33 +179,30 @@ export class MetricsEngine {
       this.tasks.set(event.task_id, task);
     }
     const id = event.event_id;
+    const before = this.contribution(task, this.scratchBefore);
     switch (event.type) {
       case 'task.created':
         if (!earlier(at, id, task.createdAt, task.createdBy)) return;
-        this.contribute(task, -1);
         task.createdAt = at;
         task.createdBy = id;
         task.queue = event.queue;
         break;
       case 'task.started':
         if (!earlier(at, id, task.startAt, task.startedBy)) return;
-        this.contribute(task, -1);
         task.startAt = at;
         task.startedBy = id;
         task.startTeam = event.team;
         break;
       case 'task.completed':
         if (isSet(task.completedAt) && task.completedAt <= at) return;
-        this.contribute(task, -1);
         task.completedAt = at;
         break;
       case 'task.cancelled':
         if (isSet(task.cancelledAt) && task.cancelledAt <= at) return;
-        this.contribute(task, -1);
         task.cancelledAt = at;
         break;
     }
-    this.contribute(task, +1);
+    this.change(before, this.contribution(task, this.scratchAfter));
     if (isSet(task.completedAt) || isSet(task.cancelledAt)) this.rememberClosed(event.task_id, at);
   }
 
@@ -199,33 +215,77 @@ export class MetricsEngine {
     q.staffing.set(event.team, { at, eventId: event.event_id, agents: event.agents });
   }
 
-  /** Adds (+1) or retracts (-1) everything a task counts towards. */
-  private contribute(t: TaskState, sign: number): void {
-    if (!isSet(t.createdAt)) return; // a task without task.created counts nowhere
+  /**
+   * What a task counts towards, written into `out`, or null when it counts nowhere (no
+   * task.created). NOTE: two scratch objects are reused for every event: no garbage per event.
+   */
+  private contribution(t: TaskState, out: Contribution): Contribution | null {
+    if (!isSet(t.createdAt)) return null;
     const q = this.queues.get(t.queue);
-    if (!q) return;
-    const lo = this.lo;
+    if (!q) return null;
     const started = isSet(t.startAt);
-    const open = !isSet(t.completedAt) && !isSet(t.cancelledAt);
-    const waitMs = t.startAt - t.createdAt;
-    const team = started ? q.team(t.startTeam) : undefined;
-    for (const agg of team ? [q.all, team] : [q.all]) {
-      if (open) agg.countOpen(started, sign);
-      agg.arrival(t.createdAt, lo, sign);
-      if (isSet(t.completedAt)) agg.completion(t.completedAt, lo, sign);
-      if (started) agg.start(t.startAt, waitMs, lo, sign);
+    const closeAt = Math.min(isSet(t.completedAt) ? t.completedAt : Infinity, isSet(t.cancelledAt) ? t.cancelledAt : Infinity);
+    out.q = q;
+    out.team = started ? q.team(t.startTeam) : undefined;
+    out.open = closeAt === Infinity;
+    out.started = started;
+    out.createdAt = t.createdAt;
+    out.completedAt = t.completedAt;
+    out.startAt = t.startAt;
+    out.waitMs = t.startAt - t.createdAt;
+    // The backlog walk-back of the history counts a task out at max(created, closed).
+    out.leftAt = closeAt === Infinity ? NaN : Math.max(t.createdAt, closeAt);
+    return out;
+  }
+
+  /**
+   * Moves a task from what it counted towards (`a`) to what it counts towards now (`b`), touching
+   * only the parts that differ: a task.started, say, leaves the arrival where it was.
+   */
+  private change(a: Contribution | null, b: Contribution | null): void {
+    const lo = this.lo;
+    const sameHome = a !== null && b !== null && a.q === b.q;
+    const sameTeam = sameHome && a.team === b.team;
+    // Open counts, per queue and per team.
+    if (!(sameTeam && a.open === b.open && a.started === b.started)) {
+      if (a?.open) { a.q.all.countOpen(a.started, -1); a.team?.countOpen(a.started, -1); }
+      if (b?.open) { b.q.all.countOpen(b.started, +1); b.team?.countOpen(b.started, +1); }
     }
-    if (open && !started) {
-      if (sign > 0) q.all.waitingCreated.add(t.createdAt);
-      else q.all.waitingCreated.delete(t.createdAt);
+    // Waiting tasks by creation time (queue level only: a team's tasks have all started).
+    const aWaits = a !== null && a.open && !a.started;
+    const bWaits = b !== null && b.open && !b.started;
+    if (!(sameHome && aWaits === bWaits && a.createdAt === b.createdAt)) {
+      if (aWaits) a.q.all.waitingCreated.delete(a.createdAt);
+      if (bWaits) b.q.all.waitingCreated.add(b.createdAt);
     }
-    q.history.arrival(t.createdAt, sign);
-    if (isSet(t.completedAt)) q.history.completion(t.completedAt, sign);
-    if (!open) {
-      const closedAt = Math.min(isSet(t.completedAt) ? t.completedAt : Infinity, isSet(t.cancelledAt) ? t.cancelledAt : Infinity);
-      q.history.close(Math.max(t.createdAt, closedAt), sign);
+    // Arrivals.
+    if (!(sameHome && a.createdAt === b.createdAt)) {
+      if (a) { a.q.all.arrival(a.createdAt, lo, -1); a.q.history.arrival(a.createdAt, -1); }
+      if (b) { b.q.all.arrival(b.createdAt, lo, +1); b.q.history.arrival(b.createdAt, +1); }
     }
-    if (started) q.history.start(t.startAt, waitMs, sign);
+    if (!(sameTeam && a.createdAt === b.createdAt)) {
+      a?.team?.arrival(a.createdAt, lo, -1);
+      b?.team?.arrival(b.createdAt, lo, +1);
+    }
+    // Completions.
+    if (!(sameHome && same(a.completedAt, b.completedAt))) {
+      if (a && isSet(a.completedAt)) { a.q.all.completion(a.completedAt, lo, -1); a.q.history.completion(a.completedAt, -1); }
+      if (b && isSet(b.completedAt)) { b.q.all.completion(b.completedAt, lo, +1); b.q.history.completion(b.completedAt, +1); }
+    }
+    if (!(sameTeam && same(a.completedAt, b.completedAt))) {
+      if (a?.team && isSet(a.completedAt)) a.team.completion(a.completedAt, lo, -1);
+      if (b?.team && isSet(b.completedAt)) b.team.completion(b.completedAt, lo, +1);
+    }
+    // Leaving the backlog (history only).
+    if (!(sameHome && same(a.leftAt, b.leftAt))) {
+      if (a && isSet(a.leftAt)) a.q.history.close(a.leftAt, -1);
+      if (b && isSet(b.leftAt)) b.q.history.close(b.leftAt, +1);
+    }
+    // First starts and their waits.
+    if (!(sameTeam && same(a.startAt, b.startAt) && same(a.waitMs, b.waitMs))) {
+      if (a?.started) { a.q.all.start(a.startAt, a.waitMs, lo, -1); a.team!.start(a.startAt, a.waitMs, lo, -1); a.q.history.start(a.startAt, a.waitMs, -1); }
+      if (b?.started) { b.q.all.start(b.startAt, b.waitMs, lo, +1); b.team!.start(b.startAt, b.waitMs, lo, +1); b.q.history.start(b.startAt, b.waitMs, +1); }
+    }
   }
 
   private rememberClosed(taskId: string, at: number): void {
