@@ -32,6 +32,8 @@ export interface QueueMetrics extends MetricValues {
   name: string;
   sla_target_seconds: number;
   sla_goal: number;
+  /** Wall colour thresholds on SLA attainment, when the configuration sets them. */
+  thresholds?: { amber_below: number; red_below: number };
   teams: TeamMetrics[];
 }
 

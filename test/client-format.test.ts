@@ -5,6 +5,7 @@ import {
   buildTrend,
   connectionLabel,
   dataAgeSeconds,
+  describeLinkError,
   formatAge,
   formatClock,
   formatCount,
@@ -249,5 +250,13 @@ describe('splitTokenFromHash', () => {
     expect(splitTokenFromHash('')).toEqual({ token: null, rest: '' });
     expect(splitTokenFromHash('#x=1')).toEqual({ token: null, rest: 'x=1' });
     expect(splitTokenFromHash('#token=')).toEqual({ token: null, rest: '' });
+  });
+});
+
+describe('describeLinkError', () => {
+  it("turns Socket.IO's transport words into plain ones and passes the server's own reasons through", () => {
+    expect(describeLinkError('xhr poll error')).toBe('server unreachable');
+    expect(describeLinkError('transport close')).toBe('connection lost');
+    expect(describeLinkError('unauthorized')).toBe('unauthorized');
   });
 });

@@ -331,6 +331,7 @@ export class MetricsEngine {
         ...q.all.read(now, target, q.staffed()),
         sla_target_seconds: target,
         sla_goal: q.config.sla.goal,
+        ...(q.config.thresholds ? { thresholds: q.config.thresholds } : {}),
         teams,
       });
     }

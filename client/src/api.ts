@@ -1,0 +1,54 @@
+/** The few HTTP calls of the wall (SPEC section 4), with the bearer token when there is one. */
+import type { MetricsHistory } from '../../streams/metrics-snapshot';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+async function getJson(path: string, token: string | null, signal?: AbortSignal): Promise<unknown> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  // NOTE: a manual timeout rather than AbortSignal.any, which older kiosk browsers lack.
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const response = await fetch(path, { headers, signal: controller.signal, cache: 'no-store' });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+      const reason = typeof body?.error === 'string' ? body.error : response.statusText;
+      throw new HttpError(response.status, `${response.status} ${reason}`.trim());
+    }
+    return await response.json();
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** `GET /api/metrics/history` for all queues combined (or one queue) over the last `minutes`. */
+export async function fetchHistory(
+  options: { token: string | null; minutes: number; queue?: string },
+  signal?: AbortSignal,
+): Promise<MetricsHistory> {
+  const params = new URLSearchParams({ minutes: String(options.minutes) });
+  if (options.queue) params.set('queue', options.queue);
+  const body = await getJson(`/api/metrics/history?${params}`, options.token, signal);
+  if (!isHistory(body)) throw new Error('unexpected history response');
+  return body;
+}
+
+// NOTE: the server is trusted, but a wall must not go blank for days over one malformed reply.
+function isHistory(body: unknown): body is MetricsHistory {
+  const candidate = body as Partial<MetricsHistory> | null;
+  return typeof candidate?.generated_at === 'string' && Array.isArray(candidate.points);
+}
