@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_PATH } from '../server/env.js';
+import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
 import { loadConfig } from '../streams/config.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import type { OpsEvent } from '../streams/events.js';

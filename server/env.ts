@@ -1,8 +1,6 @@
 /** The environment contract (SPEC section 7), validated once at start-up. */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../seed/default-config.json', import.meta.url));
+import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,7 +10,6 @@ const envSchema = z.object({
   CLICKHOUSE_URL: z.url().optional(),
   SIMULATOR: z.enum(['on', 'off']).optional(),
   TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
-  BACKFILL_HOURS: z.coerce.number().min(0).max(168).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

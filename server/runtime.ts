@@ -11,6 +11,7 @@ import type { EventLog } from '../streams/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { createSimulator } from '../seed/simulator.js';
+import { simulatorEnv } from '../seed/simulator-env.js';
 import { createApp, type App } from './app.js';
 import type { Env } from './env.js';
 import { createTelemetry } from './telemetry.js';
@@ -66,12 +67,13 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://${host}:${port}`;
 
-  const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: env.BACKFILL_HOURS }) : undefined;
+  const sim = simulatorEnv(process.env);
+  const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: sim.backfillHours, speed: sim.speed, seed: sim.seed }) : undefined;
   if (simulator) {
     void simulator
       .backfill()
       .then(({ events }) => {
-        logger.info({ events, hours: env.BACKFILL_HOURS }, 'simulator backfilled history');
+        logger.info({ events }, 'simulator backfilled history');
         simulator.start();
       })
       .catch((err) => logger.error({ err }, 'simulator failed'));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG_PATH } from '../server/env.js';
+import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
 import { loadConfig, parseConfig } from '../streams/config.js';
 
 const valid = {

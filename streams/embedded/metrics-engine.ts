@@ -14,7 +14,7 @@ import type { OpsEvent, StaffingEvent } from '../events.js';
 import { sumTotals, type MetricsHistory, type MetricsSnapshot, type QueueMetrics } from '../metrics-snapshot.js';
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
-import { TimeHeap } from './time-heap.js';
+import { MinHeap } from '../min-heap.js';
 import { WindowAggregate } from './window-aggregate.js';
 
 /** How long closed tasks, minute buckets and event ids are kept: the longest history view, plus a day. */
@@ -108,7 +108,9 @@ export class MetricsEngine {
   private readonly queues = new Map<string, QueueState>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly seen = new EventIdIndex(RETENTION_MS);
-  private readonly pending = new TimeHeap<OpsEvent>();
+  /** Events later than the clock, earliest first (ties in arrival order). */
+  private readonly pending = new MinHeap<{ at: number; seq: number; event: OpsEvent }>();
+  private pendingSeq = 0;
   /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
   private readonly closedByDay = new Map<number, string[]>();
   private clock = Number.NEGATIVE_INFINITY;
@@ -145,7 +147,7 @@ export class MetricsEngine {
   apply(event: OpsEvent): boolean {
     const at = Date.parse(event.occurred_at);
     if (!this.seen.add(event.event_id, Math.max(at, this.clock))) return false;
-    if (at > this.clock) this.pending.push(at, event);
+    if (at > this.clock) this.pending.push({ at, seq: this.pendingSeq++, event });
     else this.applyAt(event, at);
     return true;
   }
@@ -154,9 +156,9 @@ export class MetricsEngine {
   advance(nowMs: number): void {
     if (!(nowMs > this.clock)) return;
     this.clock = nowMs;
-    while (this.pending.peekTime() <= nowMs) {
-      const event = this.pending.pop()!;
-      this.applyAt(event, Date.parse(event.occurred_at));
+    while (this.pending.size > 0 && this.pending.peek()!.at <= nowMs) {
+      const { event, at } = this.pending.pop()!;
+      this.applyAt(event, at);
     }
     const lo = nowMs - this.windowMs;
     if (lo > this.lo) {
