@@ -20,7 +20,6 @@ export class EventIdIndex {
 
   /** Records an id taken at `atMs`; false when it was already there. */
   add(id: string, atMs: number): boolean {
-    if (this.has(id)) return false;
     const day = Math.floor(atMs / DAY_MS);
     if (day !== this.newestDay || !this.newest) {
       let gen = this.generations.find((g) => g.day === day);
@@ -32,8 +31,14 @@ export class EventIdIndex {
       this.newest = gen.ids;
       this.newestDay = day;
     }
+    const gens = this.generations;
+    if (gens.length > 1) {
+      for (const g of gens) if (g.ids !== this.newest && g.ids.has(id)) return false;
+    }
+    // NOTE: one probe of the big set instead of has() then add(): the size tells whether it was new.
+    const before = this.newest.size;
     this.newest.add(id);
-    return true;
+    return this.newest.size !== before;
   }
 
   get size(): number {

@@ -25,14 +25,21 @@ export class MinuteHistory {
 
   constructor(private readonly targetMs: number) {}
 
+  /** The bucket touched last: events of one task and of one batch mostly share a minute. */
+  private lastMinute = Number.NaN;
+  private lastBucket: MinuteBucket | undefined;
+
   private bucket(atMs: number, sign: number): MinuteBucket | undefined {
     const minute = Math.floor(atMs / MINUTE_MS);
+    if (minute === this.lastMinute && this.lastBucket) return this.lastBucket;
     if (minute < this.floorMinute) return undefined;
     let bucket = this.buckets.get(minute);
     if (!bucket && sign > 0) {
       bucket = { arrivals: 0, completions: 0, closes: 0, waits: [], attained: 0 };
       this.buckets.set(minute, bucket);
     }
+    this.lastMinute = minute;
+    this.lastBucket = bucket;
     return bucket;
   }
 
@@ -68,6 +75,7 @@ export class MinuteHistory {
   forgetBefore(minute: number): void {
     if (minute <= this.floorMinute) return;
     this.floorMinute = minute;
+    this.lastBucket = undefined;
     for (const m of this.buckets.keys()) if (m < minute) this.buckets.delete(m);
   }
 
