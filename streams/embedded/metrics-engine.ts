@@ -1,16 +1,16 @@
 /**
  * The incremental metrics engine of the embedded store (SPEC section 3).
  *
- * Each task keeps only what its metrics depend on: its earliest `task.created` (time and queue),
- * its earliest `task.started` (time and team), its earliest completion and cancellation. When an
- * event changes any of these, the task's old contribution is retracted from the aggregates and
- * the new one asserted, which makes late and out-of-order events exact by construction.
+ * Each task keeps only what its metrics depend on (`task-state.ts`, shared with the ClickHouse
+ * store); when an event changes it, the task's contribution moves between in-memory aggregates:
+ * counters, sorted times for the sliding window, and per-minute buckets for the history.
  *
  * Events later than the engine's clock wait in a heap until the clock reaches them, so a snapshot
  * at `now` only ever sees events with `occurred_at <= now`. The clock only moves forward.
  */
 import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../config.js';
 import type { OpsEvent, StaffingEvent } from '../events.js';
+import { blankContribution, contributionOf, foldTaskEvent, isSet, moveContribution, newTask, type ContributionSink, type TaskState } from '../task-state.js';
 import { sumTotals, type MetricsHistory, type MetricsSnapshot, type QueueMetrics } from '../metrics-snapshot.js';
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
@@ -20,17 +20,6 @@ import { WindowAggregate } from './window-aggregate.js';
 /** How long closed tasks, minute buckets and event ids are kept: the longest history view, plus a day. */
 export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-
-interface TaskState {
-  queue: string;
-  createdAt: number;
-  createdBy: string;
-  startAt: number;
-  startTeam: string;
-  startedBy: string;
-  completedAt: number;
-  cancelledAt: number;
-}
 
 interface StaffingEntry {
   at: number;
@@ -67,42 +56,6 @@ class QueueState {
     return sum;
   }
 }
-
-const isSet = (t: number) => t === t; // NaN marks "no such event"
-const same = (x: number, y: number) => x === y || (x !== x && y !== y);
-
-function blankContribution(): Contribution {
-  return { q: undefined as unknown as QueueState, team: undefined, open: false, started: false, createdAt: NaN, completedAt: NaN, startAt: NaN, waitMs: NaN, leftAt: NaN };
-}
-
-interface Contribution {
-  q: QueueState;
-  team: WindowAggregate | undefined;
-  open: boolean;
-  started: boolean;
-  createdAt: number;
-  completedAt: number;
-  startAt: number;
-  waitMs: number;
-  leftAt: number;
-}
-
-function newTask(): TaskState {
-  return {
-    queue: '',
-    createdAt: NaN,
-    createdBy: '',
-    startAt: NaN,
-    startTeam: '',
-    startedBy: '',
-    completedAt: NaN,
-    cancelledAt: NaN,
-  };
-}
-
-/** Earlier time wins; at the same instant the smaller event id, so every engine agrees. */
-const earlier = (at: number, id: string, currentAt: number, currentId: string) =>
-  !isSet(currentAt) || at < currentAt || (at === currentAt && id < currentId);
 
 export class MetricsEngine {
   private readonly queues = new Map<string, QueueState>();
@@ -175,36 +128,15 @@ export class MetricsEngine {
   private applyAt(event: OpsEvent, at: number): void {
     if (event.type === 'staffing.updated') return this.applyStaffing(event, at);
     if (event.type === 'task.assigned') return; // changes no metric; validated and deduplicated only
+    if (!this.queues.has(event.queue)) return;
     let task = this.tasks.get(event.task_id);
     if (!task) {
       task = newTask();
       this.tasks.set(event.task_id, task);
     }
-    const id = event.event_id;
-    const before = this.contribution(task, this.scratchBefore);
-    switch (event.type) {
-      case 'task.created':
-        if (!earlier(at, id, task.createdAt, task.createdBy)) return;
-        task.createdAt = at;
-        task.createdBy = id;
-        task.queue = event.queue;
-        break;
-      case 'task.started':
-        if (!earlier(at, id, task.startAt, task.startedBy)) return;
-        task.startAt = at;
-        task.startedBy = id;
-        task.startTeam = event.team;
-        break;
-      case 'task.completed':
-        if (isSet(task.completedAt) && task.completedAt <= at) return;
-        task.completedAt = at;
-        break;
-      case 'task.cancelled':
-        if (isSet(task.cancelledAt) && task.cancelledAt <= at) return;
-        task.cancelledAt = at;
-        break;
-    }
-    this.change(before, this.contribution(task, this.scratchAfter));
+    const before = contributionOf(task, this.scratchBefore);
+    if (!foldTaskEvent(task, event, at)) return;
+    moveContribution(before, contributionOf(task, this.scratchAfter), this.sink);
     if (isSet(task.completedAt) || isSet(task.cancelledAt)) this.rememberClosed(event.task_id, at);
   }
 
@@ -217,78 +149,38 @@ export class MetricsEngine {
     q.staffing.set(event.team, { at, eventId: event.event_id, agents: event.agents });
   }
 
-  /**
-   * What a task counts towards, written into `out`, or null when it counts nowhere (no
-   * task.created). NOTE: two scratch objects are reused for every event: no garbage per event.
-   */
-  private contribution(t: TaskState, out: Contribution): Contribution | null {
-    if (!isSet(t.createdAt)) return null;
-    const q = this.queues.get(t.queue);
-    if (!q) return null;
-    const started = isSet(t.startAt);
-    const closeAt = Math.min(isSet(t.completedAt) ? t.completedAt : Infinity, isSet(t.cancelledAt) ? t.cancelledAt : Infinity);
-    out.q = q;
-    out.team = started ? q.team(t.startTeam) : undefined;
-    out.open = closeAt === Infinity;
-    out.started = started;
-    out.createdAt = t.createdAt;
-    out.completedAt = t.completedAt;
-    out.startAt = t.startAt;
-    out.waitMs = t.startAt - t.createdAt;
-    // The backlog walk-back of the history counts a task out at max(created, closed).
-    out.leftAt = closeAt === Infinity ? NaN : Math.max(t.createdAt, closeAt);
-    return out;
-  }
-
-  /**
-   * Moves a task from what it counted towards (`a`) to what it counts towards now (`b`), touching
-   * only the parts that differ: a task.started, say, leaves the arrival where it was.
-   */
-  private change(a: Contribution | null, b: Contribution | null): void {
-    const lo = this.lo;
-    const sameHome = a !== null && b !== null && a.q === b.q;
-    const sameTeam = sameHome && a.team === b.team;
-    // Open counts, per queue and per team.
-    if (!(sameTeam && a.open === b.open && a.started === b.started)) {
-      if (a?.open) { a.q.all.countOpen(a.started, -1); a.team?.countOpen(a.started, -1); }
-      if (b?.open) { b.q.all.countOpen(b.started, +1); b.team?.countOpen(b.started, +1); }
-    }
-    // Waiting tasks by creation time (queue level only: a team's tasks have all started).
-    const aWaits = a !== null && a.open && !a.started;
-    const bWaits = b !== null && b.open && !b.started;
-    if (!(sameHome && aWaits === bWaits && a.createdAt === b.createdAt)) {
-      if (aWaits) a.q.all.waitingCreated.delete(a.createdAt);
-      if (bWaits) b.q.all.waitingCreated.add(b.createdAt);
-    }
-    // Arrivals.
-    if (!(sameHome && a.createdAt === b.createdAt)) {
-      if (a) { a.q.all.arrival(a.createdAt, lo, -1); a.q.history.arrival(a.createdAt, -1); }
-      if (b) { b.q.all.arrival(b.createdAt, lo, +1); b.q.history.arrival(b.createdAt, +1); }
-    }
-    if (!(sameTeam && a.createdAt === b.createdAt)) {
-      a?.team?.arrival(a.createdAt, lo, -1);
-      b?.team?.arrival(b.createdAt, lo, +1);
-    }
-    // Completions.
-    if (!(sameHome && same(a.completedAt, b.completedAt))) {
-      if (a && isSet(a.completedAt)) { a.q.all.completion(a.completedAt, lo, -1); a.q.history.completion(a.completedAt, -1); }
-      if (b && isSet(b.completedAt)) { b.q.all.completion(b.completedAt, lo, +1); b.q.history.completion(b.completedAt, +1); }
-    }
-    if (!(sameTeam && same(a.completedAt, b.completedAt))) {
-      if (a?.team && isSet(a.completedAt)) a.team.completion(a.completedAt, lo, -1);
-      if (b?.team && isSet(b.completedAt)) b.team.completion(b.completedAt, lo, +1);
-    }
-    // Leaving the backlog (history only).
-    if (!(sameHome && same(a.leftAt, b.leftAt))) {
-      if (a && isSet(a.leftAt)) a.q.history.close(a.leftAt, -1);
-      if (b && isSet(b.leftAt)) b.q.history.close(b.leftAt, +1);
-    }
-    // First starts and their waits.
-    if (!(sameTeam && same(a.startAt, b.startAt) && same(a.waitMs, b.waitMs))) {
-      if (a?.started) { a.q.all.start(a.startAt, a.waitMs, lo, -1); a.team!.start(a.startAt, a.waitMs, lo, -1); a.q.history.start(a.startAt, a.waitMs, -1); }
-      if (b?.started) { b.q.all.start(b.startAt, b.waitMs, lo, +1); b.team!.start(b.startAt, b.waitMs, lo, +1); b.q.history.start(b.startAt, b.waitMs, +1); }
-    }
-  }
+  /** The engine's side of a contribution move: aggregates and minute buckets in memory. */
+  private readonly sink: ContributionSink = {
+    open: (queue, team, started, sign) => {
+      const q = this.queues.get(queue)!;
+      q.all.countOpen(started, sign);
+      if (team) q.team(team).countOpen(started, sign);
+    },
+    waiting: (queue, createdAt, sign) => {
+      const waiting = this.queues.get(queue)!.all.waitingCreated;
+      if (sign > 0) waiting.add(createdAt);
+      else waiting.delete(createdAt);
+    },
+    arrival: (queue, team, createdAt, sign) => {
+      const q = this.queues.get(queue)!;
+      if (team) return q.team(team).arrival(createdAt, this.lo, sign);
+      q.all.arrival(createdAt, this.lo, sign);
+      q.history.arrival(createdAt, sign);
+    },
+    completion: (queue, team, completedAt, sign) => {
+      const q = this.queues.get(queue)!;
+      if (team) return q.team(team).completion(completedAt, this.lo, sign);
+      q.all.completion(completedAt, this.lo, sign);
+      q.history.completion(completedAt, sign);
+    },
+    left: (queue, at, sign) => this.queues.get(queue)!.history.close(at, sign),
+    start: (queue, team, startAt, waitMs, sign) => {
+      const q = this.queues.get(queue)!;
+      q.all.start(startAt, waitMs, this.lo, sign);
+      q.team(team).start(startAt, waitMs, this.lo, sign);
+      q.history.start(startAt, waitMs, sign);
+    },
+  };
 
   private rememberClosed(taskId: string, at: number): void {
     const day = Math.floor(Math.max(at, this.clock) / DAY_MS);
