@@ -16,7 +16,7 @@ import type { OpsEvent } from '../streams/events.js';
 import { RATE_SEGMENT_MS, arrivalsPerHour, segmentStart } from './profiles.js';
 import { base36Id, exponential, logNormalWithMean, mulberry32, pickWeighted, uniform, type Random } from './random.js';
 import { createRotas, type QueueRota } from './staffing-plan.js';
-import { MinHeap } from '../streams/min-heap.js';
+import { MinHeap } from './min-heap.js';
 
 /** The behaviour's knobs, named so tests and docs can refer to them. */
 export const BEHAVIOUR = {

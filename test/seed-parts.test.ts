@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../streams/config.js';
 import { checkEvent, type OpsEvent } from '../streams/events.js';
 import { BackOfficeModel } from '../seed/back-office-model.js';
-import { MinHeap } from '../streams/min-heap.js';
+import { MinHeap } from '../seed/min-heap.js';
 import { KNOWN_PROFILES, RATE_SEGMENT_MS, arrivalsPerHour, expectedDailyVolume, surgeFactor } from '../seed/profiles.js';
 import { base36Id, logNormalWithMean, mulberry32, pickWeighted } from '../seed/random.js';
 import { DEFAULT_CONFIG_PATH, simulatorEnv } from '../seed/simulator-env.js';

@@ -5,8 +5,9 @@
  * store); when an event changes it, the task's contribution moves between in-memory aggregates:
  * counters, sorted times for the sliding window, and per-minute buckets for the history.
  *
- * Events later than the engine's clock wait in a heap until the clock reaches them, so a snapshot
- * at `now` only ever sees events with `occurred_at <= now`. The clock only moves forward.
+ * Every accepted event counts at once, as SPEC section 3 reads: the backlog has no time qualifier,
+ * while window metrics take `occurred_at` in (now - window, now], so an event up to 5 minutes in
+ * the future (clock skew) enters the window when `now` reaches it. The clock only moves forward.
  */
 import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../config.js';
 import type { OpsEvent, StaffingEvent } from '../events.js';
@@ -14,8 +15,7 @@ import { blankContribution, contributionOf, foldTaskEvent, isSet, moveContributi
 import { sumTotals, type MetricsHistory, type MetricsSnapshot, type QueueMetrics } from '../metrics-snapshot.js';
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
-import { MinHeap } from '../min-heap.js';
-import { WindowAggregate } from './window-aggregate.js';
+import { WindowAggregate, type WindowEdges } from './window-aggregate.js';
 
 /** How long closed tasks, minute buckets and event ids are kept: the longest history view, plus a day. */
 export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
@@ -28,22 +28,23 @@ interface StaffingEntry {
 }
 
 class QueueState {
-  readonly all = new WindowAggregate();
+  readonly all: WindowAggregate;
   readonly teams = new Map<string, WindowAggregate>();
   readonly history: MinuteHistory;
   readonly staffing = new Map<string, StaffingEntry>();
   readonly targetMs: number;
 
-  constructor(readonly config: QueueConfig, readonly configuredTeams: TeamConfig[]) {
+  constructor(readonly config: QueueConfig, readonly configuredTeams: TeamConfig[], private readonly edges: WindowEdges) {
     this.targetMs = config.sla.target_seconds * 1000;
     this.history = new MinuteHistory(this.targetMs);
-    for (const team of configuredTeams) this.teams.set(team.id, new WindowAggregate());
+    this.all = new WindowAggregate(edges);
+    for (const team of configuredTeams) this.teams.set(team.id, new WindowAggregate(edges));
   }
 
   team(id: string): WindowAggregate {
     let agg = this.teams.get(id);
     if (!agg) {
-      agg = new WindowAggregate();
+      agg = new WindowAggregate(this.edges);
       this.teams.set(id, agg);
     }
     return agg;
@@ -61,19 +62,16 @@ export class MetricsEngine {
   private readonly queues = new Map<string, QueueState>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly seen = new EventIdIndex(RETENTION_MS);
-  /** Events later than the clock, earliest first (ties in arrival order). */
-  private readonly pending = new MinHeap<{ at: number; seq: number; event: OpsEvent }>();
-  private pendingSeq = 0;
   /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
   private readonly closedByDay = new Map<number, string[]>();
-  private clock = Number.NEGATIVE_INFINITY;
-  private lo = Number.NEGATIVE_INFINITY;
+  /** The window (lo, now]; `now` is the engine's clock. */
+  private readonly edges: WindowEdges = { lo: Number.NEGATIVE_INFINITY, now: Number.NEGATIVE_INFINITY };
   private forgottenDay = Number.NEGATIVE_INFINITY;
   private readonly scratchBefore = blankContribution();
   private readonly scratchAfter = blankContribution();
 
   constructor(private readonly config: OpsConfig) {
-    for (const q of config.queues) this.queues.set(q.id, new QueueState(q, teamsForQueue(config, q.id)));
+    for (const q of config.queues) this.queues.set(q.id, new QueueState(q, teamsForQueue(config, q.id), this.edges));
   }
 
   get windowMs(): number {
@@ -82,7 +80,7 @@ export class MetricsEngine {
 
   /** The instant the engine has reached. */
   get now(): number {
-    return this.clock;
+    return this.edges.now;
   }
 
   get openTasks(): number {
@@ -99,27 +97,20 @@ export class MetricsEngine {
   /** Takes one validated event; false when its `event_id` was seen before (a duplicate). */
   apply(event: OpsEvent): boolean {
     const at = Date.parse(event.occurred_at);
-    if (!this.seen.add(event.event_id, Math.max(at, this.clock))) return false;
-    if (at > this.clock) this.pending.push({ at, seq: this.pendingSeq++, event });
-    else this.applyAt(event, at);
+    if (!this.seen.add(event.event_id, Math.max(at, this.edges.now))) return false;
+    this.applyAt(event, at);
     return true;
   }
 
-  /** Moves the clock forward to `nowMs`, applying events that have become due. */
+  /** Moves the clock, and with it the window, forward to `nowMs`. */
   advance(nowMs: number): void {
-    if (!(nowMs > this.clock)) return;
-    this.clock = nowMs;
-    while (this.pending.size > 0 && this.pending.peek()!.at <= nowMs) {
-      const { event, at } = this.pending.pop()!;
-      this.applyAt(event, at);
-    }
-    const lo = nowMs - this.windowMs;
-    if (lo > this.lo) {
-      this.lo = lo;
-      for (const q of this.queues.values()) {
-        q.all.slide(lo);
-        for (const agg of q.teams.values()) agg.slide(lo);
-      }
+    if (!(nowMs > this.edges.now)) return;
+    const prevNow = this.edges.now;
+    this.edges.now = nowMs;
+    this.edges.lo = nowMs - this.windowMs;
+    for (const q of this.queues.values()) {
+      q.all.slide(prevNow);
+      for (const agg of q.teams.values()) agg.slide(prevNow);
     }
     const day = Math.floor(nowMs / DAY_MS);
     if (day > this.forgottenDay) this.forgetBefore(nowMs - RETENTION_MS, day);
@@ -163,27 +154,27 @@ export class MetricsEngine {
     },
     arrival: (queue, team, createdAt, sign) => {
       const q = this.queues.get(queue)!;
-      if (team) return q.team(team).arrival(createdAt, this.lo, sign);
-      q.all.arrival(createdAt, this.lo, sign);
+      if (team) return q.team(team).arrival(createdAt, sign);
+      q.all.arrival(createdAt, sign);
       q.history.arrival(createdAt, sign);
     },
     completion: (queue, team, completedAt, sign) => {
       const q = this.queues.get(queue)!;
-      if (team) return q.team(team).completion(completedAt, this.lo, sign);
-      q.all.completion(completedAt, this.lo, sign);
+      if (team) return q.team(team).completion(completedAt, sign);
+      q.all.completion(completedAt, sign);
       q.history.completion(completedAt, sign);
     },
     left: (queue, at, sign) => this.queues.get(queue)!.history.close(at, sign),
     start: (queue, team, startAt, waitMs, sign) => {
       const q = this.queues.get(queue)!;
-      q.all.start(startAt, waitMs, this.lo, sign);
-      q.team(team).start(startAt, waitMs, this.lo, sign);
+      q.all.start(startAt, waitMs, sign);
+      q.team(team).start(startAt, waitMs, sign);
       q.history.start(startAt, waitMs, sign);
     },
   };
 
   private rememberClosed(taskId: string, at: number): void {
-    const day = Math.floor(Math.max(at, this.clock) / DAY_MS);
+    const day = Math.floor(Math.max(at, this.edges.now) / DAY_MS);
     let ids = this.closedByDay.get(day);
     if (!ids) this.closedByDay.set(day, (ids = []));
     ids.push(taskId);
@@ -210,19 +201,18 @@ export class MetricsEngine {
   /** The snapshot at `nowMs` (or at the engine's clock, if that is later). */
   snapshot(nowMs: number): MetricsSnapshot {
     this.advance(nowMs);
-    const now = this.clock;
     const queues: QueueMetrics[] = [];
     for (const q of this.queues.values()) {
       const target = q.config.sla.target_seconds;
       const teams = [];
       for (const [teamId, agg] of q.teams) {
         const team = this.config.teamIndex.get(teamId)!;
-        teams.push({ team: teamId, name: team.name, kind: team.kind, ...agg.read(now, target, q.staffed(teamId)) });
+        teams.push({ team: teamId, name: team.name, kind: team.kind, ...agg.read(target, q.staffed(teamId)) });
       }
       queues.push({
         queue: q.config.id,
         name: q.config.name,
-        ...q.all.read(now, target, q.staffed()),
+        ...q.all.read(target, q.staffed()),
         sla_target_seconds: target,
         sla_goal: q.config.sla.goal,
         ...(q.config.thresholds ? { thresholds: q.config.thresholds } : {}),
@@ -230,7 +220,7 @@ export class MetricsEngine {
       });
     }
     return {
-      generated_at: new Date(now).toISOString(),
+      generated_at: new Date(this.edges.now).toISOString(),
       window_minutes: this.config.window_minutes,
       queues,
       totals: sumTotals(queues),
@@ -240,7 +230,7 @@ export class MetricsEngine {
   /** Per-minute history of one queue, or of all queues combined when `queue` is undefined. */
   history(queue: string | undefined, minutes: number, nowMs: number): MetricsHistory {
     this.advance(nowMs);
-    const now = this.clock;
+    const now = this.edges.now;
     const one = queue === undefined ? undefined : this.queues.get(queue);
     if (queue !== undefined && !one) throw new RangeError(`unknown queue "${queue}"`);
     const states = one ? [one] : [...this.queues.values()];

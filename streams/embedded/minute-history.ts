@@ -80,13 +80,15 @@ export class MinuteHistory {
   }
 
   /**
-   * Raw per-minute values for the `minutes` minutes up to the one holding `nowMs`; the backlog at
-   * each minute's end is walked back from `backlogNow`, the exact backlog at `nowMs`.
+   * Raw per-minute values for the `minutes` minutes up to the one holding `nowMs`. The backlog at
+   * each minute's end is walked back from `backlog`, the open tasks after every event taken,
+   * through the minutes after it (near-future minutes included).
    */
-  series(nowMs: number, minutes: number, backlogNow: number): RawMinute[] {
+  series(nowMs: number, minutes: number, backlogAll: number): RawMinute[] {
     const last = Math.floor(nowMs / MINUTE_MS);
     const out: RawMinute[] = new Array(minutes);
-    let backlog = backlogNow;
+    let backlog = backlogAll;
+    for (const [minute, b] of this.buckets) if (minute > last) backlog -= b.arrivals - b.closes;
     for (let i = minutes - 1; i >= 0; i--) {
       const minute = last - (minutes - 1 - i);
       const b = this.buckets.get(minute);

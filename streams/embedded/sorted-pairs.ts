@@ -147,6 +147,19 @@ export class SortedPairs {
     return removed;
   }
 
+  /** Calls `fn` for every pair with lo < key <= hi, in order. */
+  forEachInKeyRange(lo: number, hi: number, fn: (key: number, val: number) => void): void {
+    for (let c = 0; c < this.keyChunks.length; c++) {
+      const keys = this.keyChunks[c];
+      if (keys[keys.length - 1] <= lo) continue;
+      const vals = this.valChunks[c];
+      for (let i = keyBound(keys, lo, true); i < keys.length; i++) {
+        if (keys[i] > hi) return;
+        fn(keys[i], vals[i]);
+      }
+    }
+  }
+
   /** Every pair in order (for tests and debugging). */
   *entries(): IterableIterator<[number, number]> {
     for (let c = 0; c < this.keyChunks.length; c++) {

@@ -29,14 +29,17 @@ export interface RefValues {
   staffed_agents: number;
 }
 
-/** Deduplicates by event id (first wins) and keeps what happened at or before `now`. */
-export function effectiveEvents(events: readonly OpsEvent[], now: number): OpsEvent[] {
+/**
+ * Deduplicates by event id (first delivered wins). Every accepted event counts, the near future
+ * included: SPEC section 3 puts no time on the backlog, and the window metrics filter by time.
+ */
+export function dedupedEvents(events: readonly OpsEvent[]): OpsEvent[] {
   const seen = new Set<string>();
   const out: OpsEvent[] = [];
   for (const e of events) {
     if (seen.has(e.event_id)) continue;
     seen.add(e.event_id);
-    if (Date.parse(e.occurred_at) <= now) out.push(e);
+    out.push(e);
   }
   return out;
 }
@@ -47,7 +50,7 @@ function firstOf(events: OpsEvent[], type: OpsEvent['type']): OpsEvent | undefin
     .sort((a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at) || (a.event_id < b.event_id ? -1 : 1))[0];
 }
 
-/** Every task that has a task.created, from the effective events. */
+/** Every task that has a task.created, from the deduplicated events. */
 export function referenceTasks(events: readonly OpsEvent[]): RefTask[] {
   const byTask = new Map<string, OpsEvent[]>();
   for (const e of events) {
