@@ -40,6 +40,15 @@ export interface ConsumeOptions {
   maxBatch?: number;
   onBatch(batch: ConsumedBatch): Promise<void>;
   onError?(err: unknown): void;
+  /**
+   * Called after each (re)join of the group with the partitions of `topic` this consumer now
+   * owns. Kafka rebalances eagerly: every join revokes and re-assigns, so state cached per
+   * partition (the ClickHouse store's task states) must be dropped here. The embedded log,
+   * whose assignment only changes as consumers come and go in one process, does not call it.
+   */
+  onAssignmentChange?(partitions: number[]): void;
+  /** The consumer stopped for good (a crash it will not restart from); the process should exit. */
+  onFatal?(err: unknown): void;
 }
 
 export interface LogConsumer {

@@ -22,4 +22,9 @@ export interface MetricsStore {
   history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Forgets state cached per partition; the stream worker calls it when its partition assignment
+   * changes. Optional: a store that caches nothing (the embedded one) leaves it out.
+   */
+  invalidate?(): void;
 }

@@ -2,13 +2,23 @@
  * The stream worker: reads `ops.task-events` in a consumer group, validates every record, writes
  * the valid ones to the `MetricsStore` and the invalid ones to the DLQ with the reason, and only
  * then resolves the batch's offsets. Nothing is committed before the write that depends on it.
+ *
+ * The partition batches a consumer holds at once share one store write (see WriteCoalescer):
+ * with Kafka the worker lingers about 250 ms so ClickHouse gets a few big inserts a second
+ * rather than many small ones; the embedded engine writes at once (linger 0).
  */
 import type { OpsConfig } from './config.js';
 import type { EventLog, LogConsumer, LogMessage, LogRecord } from './event-log.js';
 import { checkEvent, DLQ_TOPIC, EVENTS_TOPIC, type OpsEvent } from './events.js';
-import type { MetricsStore } from './metrics-store.js';
+import type { ApplyResult, MetricsStore } from './metrics-store.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 export const STREAM_GROUP = 'ops-stream-workers';
+/** Kafka worker defaults (SPEC: batch inserts of thousands of rows, about once a second). */
+export const KAFKA_LINGER_MS = 250;
+export const MAX_ROWS_PER_WRITE = 20_000;
+/** How often a batch waiting for its write heartbeats (kafkajs throttles to its own interval). */
+const HEARTBEAT_EVERY_MS = 1000;
 
 export type RecordResult = { kind: 'ok'; event: OpsEvent } | { kind: 'dlq'; reason: string };
 
@@ -24,10 +34,29 @@ export function decodeRecord(record: Pick<LogRecord, 'value'>, config: OpsConfig
   return check.ok ? { kind: 'ok', event: check.event } : { kind: 'dlq', reason: check.reason };
 }
 
+/** The DLQ message for a rejected record: the original key and value, the reason and where it came from. */
+export function deadLetter(record: LogRecord, reason: string): LogMessage {
+  return {
+    key: record.key,
+    value: record.value,
+    headers: {
+      reason,
+      'source-topic': record.topic,
+      'source-partition': String(record.partition),
+      'source-offset': String(record.offset),
+    },
+  };
+}
+
 export interface StreamWorkerCounters {
   applied(n: number): void;
   duplicates(n: number): void;
+  /** Counted once the DLQ holds them. */
   deadLettered(n: number, reason: string): void;
+  /** One store write: rows in it and how long it took. */
+  written(rows: number, seconds: number): void;
+  /** A store or DLQ write failed (it is retried). */
+  writeFailed(): void;
 }
 
 export interface StreamWorkerDeps {
@@ -37,13 +66,28 @@ export interface StreamWorkerDeps {
   clock?: () => number;
   counters?: Partial<StreamWorkerCounters>;
   onError?(err: unknown): void;
+  /** The consumer stopped for good (Kafka: a crash it will not restart from). */
+  onFatal?(err: unknown): void;
+  onAssignmentChange?(partitions: number[]): void;
   group?: string;
+  /** Default `ops.task-events` and `ops.task-events.dlq`; tests use their own topics. */
+  topic?: string;
+  dlqTopic?: string;
   maxBatch?: number;
+  /** How long batches wait to share a store write (default 0: at once; KAFKA_LINGER_MS with Kafka). */
+  lingerMs?: number;
+  /** A write starts at once with this many rows waiting (default MAX_ROWS_PER_WRITE). */
+  maxRows?: number;
+  /** Backoff of a failing write, capped and jittered (default 200 ms doubling up to 5 s). */
+  retry?: { initialMs: number; maxMs: number };
+  /** On stop or rebalance, how long a failing write is retried before its batches are left unresolved (default 10 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface StreamWorker {
   /** Resolves once the group's committed positions reach every offset given (or the timeout passes). */
   waitForCommitted(offsets: Map<number, number>, timeoutMs: number): Promise<boolean>;
+  /** Stops fetching, writes what is in hand, commits it, leaves the group. */
   stop(): Promise<void>;
 }
 
@@ -51,13 +95,50 @@ export interface StreamWorker {
 export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamWorker> {
   const { config, log, store, clock = Date.now, counters = {} } = deps;
   const group = deps.group ?? STREAM_GROUP;
+  const topic = deps.topic ?? EVENTS_TOPIC;
+  const dlqTopic = deps.dlqTopic ?? DLQ_TOPIC;
   const committedWaiters = new Set<() => void>();
 
+  const coalescer = new WriteCoalescer(
+    {
+      apply: (events) => store.apply(events),
+      deadLetter: async (messages) => {
+        await log.append(dlqTopic, messages);
+      },
+    },
+    {
+      lingerMs: deps.lingerMs ?? 0,
+      maxRows: deps.maxRows ?? MAX_ROWS_PER_WRITE,
+      retry: deps.retry ?? { initialMs: 200, maxMs: 5000 },
+      drainTimeoutMs: deps.drainTimeoutMs ?? 10_000,
+    },
+    {
+      written(rows, seconds, result: ApplyResult) {
+        counters.written?.(rows, seconds);
+        counters.applied?.(result.applied);
+        counters.duplicates?.(result.duplicates);
+      },
+      deadLettered(messages) {
+        for (const m of messages) counters.deadLettered?.(1, m.headers?.reason ?? 'unknown');
+      },
+      failed(err) {
+        counters.writeFailed?.();
+        deps.onError?.(err);
+      },
+    },
+  );
+
   const consumer: LogConsumer = await log.consume({
-    topic: EVENTS_TOPIC,
+    topic,
     group,
     maxBatch: deps.maxBatch ?? 5000,
     onError: deps.onError,
+    onFatal: deps.onFatal,
+    onAssignmentChange(partitions) {
+      // Another worker may have written the tasks of partitions new to us: drop cached states.
+      store.invalidate?.();
+      deps.onAssignmentChange?.(partitions);
+    },
     async onBatch(batch) {
       const now = clock();
       const events: OpsEvent[] = [];
@@ -65,26 +146,18 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       for (const record of batch.records) {
         const result = decodeRecord(record, config, now);
         if (result.kind === 'ok') events.push(result.event);
-        else {
-          dead.push({
-            key: record.key,
-            value: record.value,
-            headers: {
-              reason: result.reason,
-              'source-topic': record.topic,
-              'source-partition': String(record.partition),
-              'source-offset': String(record.offset),
-            },
-          });
-          counters.deadLettered?.(1, result.reason);
-        }
+        else dead.push(deadLetter(record, result.reason));
       }
-      if (events.length > 0) {
-        const result = await store.apply(events);
-        counters.applied?.(result.applied);
-        counters.duplicates?.(result.duplicates);
+      // Keep the group membership alive while the batch waits for its write (linger, retries).
+      const heartbeat = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+      let written: boolean;
+      try {
+        written = await coalescer.submit({ events, dead, isStopping: batch.isStopping });
+      } finally {
+        clearInterval(heartbeat);
       }
-      if (dead.length > 0) await log.append(DLQ_TOPIC, dead);
+      // Given up (stopping with the store down): left unresolved, the records come again.
+      if (!written) return;
       batch.resolve(batch.records[batch.records.length - 1].offset);
       // Wake waiters after the commit that follows this handler.
       queueMicrotask(() => {
@@ -99,7 +172,7 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
     async waitForCommitted(offsets, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const positions = await log.positions(EVENTS_TOPIC, group);
+        const positions = await log.positions(topic, group);
         const done = [...offsets].every(([p, offset]) => (positions.get(p) ?? 0) > offset);
         if (done) return true;
         const left = deadline - Date.now();
@@ -115,6 +188,9 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
         });
       }
     },
-    stop: () => consumer.stop(),
+    async stop() {
+      coalescer.drain();
+      await consumer.stop();
+    },
   };
 }

@@ -1,0 +1,176 @@
+/**
+ * Coalesces the partition batches a consumer holds at the same time into one store write (and
+ * one DLQ append), and tells each batch when the write that holds it succeeded, so that only
+ * then are its offsets resolved.
+ *
+ * A write starts once the oldest batch waiting has lingered `lingerMs`, or `maxRows` rows are
+ * waiting, or the consumer is stopping. One write runs at a time. A failing write is retried
+ * with capped, jittered backoff and the batches stay in hand, which pauses fetching (kafkajs
+ * fetches again only after every batch in hand returned). Once stopping, a write that still
+ * fails after `drainTimeoutMs` is given up: its batches return unresolved and are read again.
+ */
+import type { LogMessage } from './event-log.js';
+import type { OpsEvent } from './events.js';
+import type { ApplyResult } from './metrics-store.js';
+
+export interface CoalescerPart {
+  events: OpsEvent[];
+  /** DLQ messages, each with its `reason` header. */
+  dead: LogMessage[];
+  /** True when this batch's consumer is stopping or rebalancing: write now, don't wait. */
+  isStopping(): boolean;
+}
+
+export interface CoalescerSinks {
+  apply(events: OpsEvent[]): Promise<ApplyResult>;
+  deadLetter(messages: LogMessage[]): Promise<void>;
+}
+
+export interface CoalescerHooks {
+  /** A store write succeeded: how many rows, how long it took, what the store said. */
+  written?(rows: number, seconds: number, result: ApplyResult): void;
+  /** DLQ messages written. */
+  deadLettered?(messages: LogMessage[]): void;
+  /** A write attempt failed; it is retried after `retryInMs`, or given up when that is undefined. */
+  failed?(err: unknown, attempt: number, retryInMs: number | undefined): void;
+}
+
+export interface CoalescerOptions {
+  lingerMs: number;
+  maxRows: number;
+  retry: { initialMs: number; maxMs: number };
+  drainTimeoutMs: number;
+}
+
+interface Waiting {
+  part: CoalescerPart;
+  at: number;
+  done(written: boolean): void;
+}
+
+/** Capped exponential backoff with jitter (half to full of the step). */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
+  const step = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(step * (0.5 + random() / 2));
+}
+
+export class WriteCoalescer {
+  private waiting: Waiting[] = [];
+  private rows = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing = false;
+  private draining = false;
+  /** Wakes a retry sleep early (drain started). */
+  private wakeRetry: (() => void) | undefined;
+
+  constructor(
+    private readonly sinks: CoalescerSinks,
+    private readonly options: CoalescerOptions,
+    private readonly hooks: CoalescerHooks = {},
+  ) {}
+
+  /** Hands a batch over; resolves true once the write holding it succeeded, false if it was given up. */
+  submit(part: CoalescerPart): Promise<boolean> {
+    return new Promise((done) => {
+      this.waiting.push({ part, at: Date.now(), done });
+      this.rows += part.events.length + part.dead.length;
+      this.schedule();
+    });
+  }
+
+  /** Stop lingering: write what is waiting at once; failing writes are given up after the drain timeout. */
+  drain(): void {
+    this.draining = true;
+    this.wakeRetry?.();
+    this.schedule();
+  }
+
+  /** Rows waiting for a write (not counting the write in progress). */
+  get pendingRows(): number {
+    return this.rows;
+  }
+
+  private get oldestAt(): number {
+    return this.waiting[0]?.at ?? Date.now();
+  }
+
+  private due(): boolean {
+    return (
+      this.draining ||
+      this.rows >= this.options.maxRows ||
+      Date.now() - this.oldestAt >= this.options.lingerMs ||
+      this.waiting.some((w) => w.part.isStopping())
+    );
+  }
+
+  private schedule(): void {
+    if (this.writing || this.waiting.length === 0) return;
+    if (this.due()) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.writeLoop();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.schedule();
+    }, Math.max(0, this.oldestAt + this.options.lingerMs - Date.now()));
+  }
+
+  private async writeLoop(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0 && this.due()) {
+        const batch = this.waiting;
+        this.waiting = [];
+        this.rows = 0;
+        const written = await this.write(batch.map((w) => w.part));
+        for (const w of batch) w.done(written);
+      }
+    } finally {
+      this.writing = false;
+    }
+    this.schedule();
+  }
+
+  /** Writes the events, then the DLQ messages; each step once, retried until it succeeds or is given up. */
+  private async write(parts: CoalescerPart[]): Promise<boolean> {
+    const events = parts.flatMap((p) => p.events);
+    const dead = parts.flatMap((p) => p.dead);
+    let stored = events.length === 0;
+    let deadLettered = dead.length === 0;
+    let giveUpAt: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!stored) {
+          const started = performance.now();
+          const result = await this.sinks.apply(events);
+          stored = true;
+          this.hooks.written?.(events.length, (performance.now() - started) / 1000, result);
+        }
+        if (!deadLettered) {
+          await this.sinks.deadLetter(dead);
+          deadLettered = true;
+          this.hooks.deadLettered?.(dead);
+        }
+        return true;
+      } catch (err) {
+        if (this.draining || parts.some((p) => p.isStopping())) giveUpAt ??= Date.now() + this.options.drainTimeoutMs;
+        const delay = backoffMs(attempt, this.options.retry.initialMs, this.options.retry.maxMs);
+        if (giveUpAt !== undefined && Date.now() + delay > giveUpAt) {
+          this.hooks.failed?.(err, attempt, undefined);
+          return false;
+        }
+        this.hooks.failed?.(err, attempt, delay);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeRetry = undefined;
+      }
+    }
+  }
+}
