@@ -1,3 +1,5 @@
+import type { OpsConfig } from './config.js';
+
 /**
  * The shape of what the product computes (SPEC section 3) and answers on `GET /api/metrics`,
  * `GET /api/metrics/history` and the `metrics:snapshot` push. Shared by server, stores and client.
@@ -110,4 +112,46 @@ export function nearestRank(sortedAscending: ArrayLike<number>, q: number): numb
 /** Index (0-based) of the nearest-rank quantile in a collection of n values. */
 export function nearestRankIndex(n: number, q: number): number {
   return Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+}
+
+/** The per-team values of one queue, by team id, and the queue's own. */
+export interface QueueValues {
+  all: MetricValues;
+  teams: Map<string, MetricValues>;
+}
+
+/**
+ * Assembles the snapshot both stores answer: every queue of the config in order, each with the
+ * teams the config assigns to it, plus any other team with something to show (sorted by id).
+ */
+export function assembleSnapshot(config: OpsConfig, nowMs: number, valuesOf: (queue: string) => QueueValues): MetricsSnapshot {
+  const queues: QueueMetrics[] = config.queues.map((q) => {
+    const { all, teams } = valuesOf(q.id);
+    const configured = config.teams.filter((t) => t.queues.includes(q.id)).map((t) => t.id);
+    const extra = [...teams.entries()]
+      .filter(([id, v]) => !configured.includes(id) && v.backlog + v.arrivals + v.started + v.completions + v.staffed_agents > 0)
+      .map(([id]) => id)
+      .sort();
+    return {
+      queue: q.id,
+      name: q.name,
+      ...all,
+      sla_target_seconds: q.sla.target_seconds,
+      sla_goal: q.sla.goal,
+      ...(q.thresholds ? { thresholds: q.thresholds } : {}),
+      teams: [...configured, ...extra].map((id) => {
+        const team = config.teamIndex.get(id)!;
+        return { team: id, name: team.name, kind: team.kind, ...(teams.get(id) ?? emptyValues()) };
+      }),
+    };
+  });
+  return { generated_at: new Date(nowMs).toISOString(), window_minutes: config.window_minutes, queues, totals: sumTotals(queues) };
+}
+
+/** Values of a team or queue with nothing in it. */
+export function emptyValues(): MetricValues {
+  return {
+    backlog: 0, waiting: 0, in_progress: 0, oldest_wait_seconds: 0, breached: 0, at_risk: 0, arrivals: 0, started: 0,
+    completions: 0, wait_p50_seconds: null, wait_p90_seconds: null, sla_attainment: null, staffed_agents: 0,
+  };
 }

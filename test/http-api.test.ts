@@ -2,31 +2,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configWithAccess, startHarness, TOKENS, type Harness } from './support/harness.js';
 import { REF_NOW, refConfig } from './support/random-events.js';
+import { KNOWN, KNOWN_REGISTRATION, KNOWN_TEAMS } from './support/known-events.js';
 
-const at = (hhmm: string) => `2026-11-26T${hhmm}:00.000Z`;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-/** A known event set; the expected values below are worked out by hand from SPEC section 3. */
-const KNOWN = [
-  { event_id: 'k01', type: 'task.created', occurred_at: at('11:50'), queue: 'registration', task_id: 't1' },
-  { event_id: 'k02', type: 'task.created', occurred_at: at('11:45'), queue: 'registration', task_id: 't2', priority: 1 },
-  { event_id: 'k03', type: 'task.created', occurred_at: at('11:30'), queue: 'registration', task_id: 't3' },
-  { event_id: 'k04', type: 'task.started', occurred_at: at('11:40'), queue: 'registration', task_id: 't3', team: 'inhouse-a' },
-  { event_id: 'k05', type: 'task.created', occurred_at: at('11:20'), queue: 'registration', task_id: 't4' },
-  { event_id: 'k06', type: 'task.assigned', occurred_at: at('11:30'), queue: 'registration', task_id: 't4', team: 'inhouse-b' },
-  { event_id: 'k07', type: 'task.started', occurred_at: at('11:35'), queue: 'registration', task_id: 't4', team: 'inhouse-b' },
-  { event_id: 'k08', type: 'task.completed', occurred_at: at('11:50'), queue: 'registration', task_id: 't4' },
-  { event_id: 'k09', type: 'task.completed', occurred_at: at('11:20'), queue: 'registration', task_id: 't5' },
-  { event_id: 'k10', type: 'task.started', occurred_at: at('11:10'), queue: 'registration', task_id: 't5', team: 'inhouse-a' },
-  { event_id: 'k11', type: 'task.created', occurred_at: at('10:30'), queue: 'registration', task_id: 't5' },
-  { event_id: 'k12', type: 'task.created', occurred_at: at('11:55'), queue: 'registration', task_id: 't6' },
-  { event_id: 'k13', type: 'task.cancelled', occurred_at: at('11:56'), queue: 'registration', task_id: 't6' },
-  { event_id: 'k14', type: 'task.started', occurred_at: at('11:57'), queue: 'registration', task_id: 't7', team: 'inhouse-a' },
-  { event_id: 'k15', type: 'staffing.updated', occurred_at: at('09:00'), queue: 'registration', team: 'inhouse-a', agents: 7 },
-  { event_id: 'k16', type: 'staffing.updated', occurred_at: at('08:00'), queue: 'registration', team: 'inhouse-a', agents: 5 },
-  { event_id: 'k17', type: 'staffing.updated', occurred_at: at('08:00'), queue: 'registration', team: 'inhouse-b', agents: 3 },
-  { event_id: 'k18', type: 'task.created', occurred_at: at('11:58'), queue: 'registration', task_id: 't8' },
-];
 
 describe('HTTP API on the embedded engine', () => {
   let h: Harness;
@@ -79,26 +57,10 @@ describe('HTTP API on the embedded engine', () => {
     expect(res.body.generated_at).toBe('2026-11-26T12:00:00.000Z');
     expect(res.body.window_minutes).toBe(60);
     const reg = res.body.queues.find((q: { queue: string }) => q.queue === 'registration');
-    expect(reg).toMatchObject({
-      backlog: 4,
-      waiting: 3,
-      in_progress: 1,
-      oldest_wait_seconds: 900,
-      breached: 1,
-      at_risk: 1,
-      arrivals: 6,
-      started: 3,
-      completions: 2,
-      wait_p50_seconds: 900,
-      wait_p90_seconds: 2400,
-      sla_attainment: 1 / 3,
-      staffed_agents: 10,
-      sla_target_seconds: 600,
-      sla_goal: 0.9,
-    });
+    expect(reg).toMatchObject(KNOWN_REGISTRATION);
     const teams = Object.fromEntries(reg.teams.map((t: { team: string }) => [t.team, t]));
-    expect(teams['inhouse-a']).toMatchObject({ kind: 'inhouse', backlog: 1, in_progress: 1, waiting: 0, arrivals: 1, started: 2, completions: 1, sla_attainment: 0.5, staffed_agents: 7, wait_p50_seconds: 600, wait_p90_seconds: 2400 });
-    expect(teams['inhouse-b']).toMatchObject({ backlog: 0, arrivals: 1, started: 1, completions: 1, sla_attainment: 0, staffed_agents: 3, wait_p50_seconds: 900 });
+    expect(teams['inhouse-a']).toMatchObject(KNOWN_TEAMS['inhouse-a']);
+    expect(teams['inhouse-b']).toMatchObject(KNOWN_TEAMS['inhouse-b']);
     expect(res.body.totals).toMatchObject({ backlog: 4, waiting: 3, in_progress: 1, breached: 1, arrivals: 6, staffed_agents: 10 });
     const insurance = res.body.queues.find((q: { queue: string }) => q.queue === 'insurance');
     expect(insurance).toMatchObject({ backlog: 0, waiting: 0, started: 0, wait_p50_seconds: null, sla_attainment: null, staffed_agents: 0 });

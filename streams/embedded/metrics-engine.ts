@@ -12,7 +12,7 @@
 import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../config.js';
 import type { OpsEvent, StaffingEvent } from '../events.js';
 import { blankContribution, contributionOf, foldTaskEvent, isSet, moveContribution, newTask, type ContributionSink, type TaskState } from '../task-state.js';
-import { sumTotals, type MetricsHistory, type MetricsSnapshot, type QueueMetrics } from '../metrics-snapshot.js';
+import { assembleSnapshot, emptyValues, type MetricValues, type MetricsHistory, type MetricsSnapshot } from '../metrics-snapshot.js';
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
 import { WindowAggregate, type WindowEdges } from './window-aggregate.js';
@@ -201,30 +201,16 @@ export class MetricsEngine {
   /** The snapshot at `nowMs` (or at the engine's clock, if that is later). */
   snapshot(nowMs: number): MetricsSnapshot {
     this.advance(nowMs);
-    const queues: QueueMetrics[] = [];
-    for (const q of this.queues.values()) {
+    return assembleSnapshot(this.config, this.edges.now, (queueId) => {
+      const q = this.queues.get(queueId)!;
       const target = q.config.sla.target_seconds;
-      const teams = [];
-      for (const [teamId, agg] of q.teams) {
-        const team = this.config.teamIndex.get(teamId)!;
-        teams.push({ team: teamId, name: team.name, kind: team.kind, ...agg.read(target, q.staffed(teamId)) });
+      const teams = new Map<string, MetricValues>();
+      for (const [teamId, agg] of q.teams) teams.set(teamId, agg.read(target, q.staffed(teamId)));
+      for (const teamId of q.staffing.keys()) {
+        if (!teams.has(teamId)) teams.set(teamId, { ...emptyValues(), staffed_agents: q.staffed(teamId) });
       }
-      queues.push({
-        queue: q.config.id,
-        name: q.config.name,
-        ...q.all.read(target, q.staffed()),
-        sla_target_seconds: target,
-        sla_goal: q.config.sla.goal,
-        ...(q.config.thresholds ? { thresholds: q.config.thresholds } : {}),
-        teams,
-      });
-    }
-    return {
-      generated_at: new Date(this.edges.now).toISOString(),
-      window_minutes: this.config.window_minutes,
-      queues,
-      totals: sumTotals(queues),
-    };
+      return { all: q.all.read(target, q.staffed()), teams };
+    });
   }
 
   /** Per-minute history of one queue, or of all queues combined when `queue` is undefined. */

@@ -233,6 +233,12 @@ export class KafkaEventLog implements EventLog {
     return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
   }
 
+  /** Log start offset per partition (the first offset retention kept); Kafka only. */
+  async startOffsets(topic: string): Promise<Map<number, number>> {
+    const admin = await this.connectedAdmin();
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.low)]));
+  }
+
   async ping(): Promise<void> {
     const timeoutMs = this.options.pingTimeoutMs ?? 2000;
     let timer: ReturnType<typeof setTimeout> | undefined;

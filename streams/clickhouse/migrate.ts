@@ -1,0 +1,56 @@
+/**
+ * Numbered migrations (migrations/NNN_name.sql), applied in order at start and recorded in
+ * `schema_migrations`. `{db}` in a file stands for the database; statements end with `;`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ident, sql } from './sql.js';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** The migrations shipped with the code, in order. */
+export function loadMigrations(database: string): Migration[] {
+  const db = ident(database).text;
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(MIGRATIONS_DIR + file, 'utf8')
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n')
+        .replaceAll('{db}', db);
+      return {
+        version: Number(file.slice(0, 3)),
+        name: file,
+        statements: text.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean),
+      };
+    });
+}
+
+/** Creates the database if needed and applies the migrations it has not seen; returns what it applied. */
+export async function migrate(client: ClickHouseClient, database: string): Promise<string[]> {
+  const db = ident(database);
+  await client.command({ query: sql`CREATE DATABASE IF NOT EXISTS ${db}`.text });
+  await client.command({
+    query: sql`CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`.text,
+  });
+  const rs = await client.query({ query: sql`SELECT version FROM ${db}.schema_migrations`.text, format: 'JSONEachRow' });
+  const done = new Set(((await rs.json()) as { version: number }[]).map((r) => Number(r.version)));
+  const applied: string[] = [];
+  for (const m of loadMigrations(database)) {
+    if (done.has(m.version)) continue;
+    // NOTE: every statement is IF NOT EXISTS, so a migration cut short is safe to run again.
+    for (const statement of m.statements) await client.command({ query: statement });
+    await client.insert({ table: `${db.text}.schema_migrations`, values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
+    applied.push(m.name);
+  }
+  return applied;
+}
