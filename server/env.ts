@@ -8,6 +8,8 @@ const envSchema = z.object({
   OPS_CONFIG: z.string().min(1).default(DEFAULT_CONFIG_PATH),
   KAFKA_BROKERS: z.string().min(1).optional(),
   CLICKHOUSE_URL: z.url().optional(),
+  /** ClickHouse database (default `ops`); lets tests and side-by-side setups keep theirs apart. */
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and "_" only').optional(),
   SIMULATOR: z.enum(['on', 'off']).optional(),
   TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

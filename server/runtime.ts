@@ -5,16 +5,18 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadConfig, type OpsConfig } from '../streams/config.js';
+import { openClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
 import type { EventLog } from '../streams/event-log.js';
+import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { createSimulator } from '../seed/simulator.js';
 import { simulatorEnv } from '../seed/simulator-env.js';
 import { createApp, type App } from './app.js';
 import type { Env } from './env.js';
-import { createTelemetry } from './telemetry.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
 
 export interface Running {
   app: App;
@@ -26,23 +28,8 @@ export interface Running {
 /** Starts the whole product as the environment says; resolves once it listens. */
 export async function startProduct(env: Env, logger: Logger): Promise<Running> {
   const config = loadConfig(env.OPS_CONFIG);
-  if (env.KAFKA_BROKERS || env.CLICKHOUSE_URL) {
-    throw new Error('KAFKA_BROKERS / CLICKHOUSE_URL: the Kafka and ClickHouse engines are not available in this build; unset them to run on the embedded engine');
-  }
   const telemetry = createTelemetry();
-  const log: EventLog = new EmbeddedEventLog();
-  const store: MetricsStore = new EmbeddedMetricsStore(config);
-  const worker: StreamWorker = await startStreamWorker({
-    config,
-    log,
-    store,
-    counters: {
-      applied: (n) => telemetry.eventsApplied.inc(n),
-      duplicates: (n) => telemetry.eventsDuplicate.inc({ source: 'stream' }, n),
-      deadLettered: (n) => telemetry.eventsRejected.inc({ source: 'stream' }, n),
-    },
-    onError: (err) => logger.error({ err }, 'stream worker batch failed; it will be retried'),
-  });
+  const { log, store, worker } = await openEngines(env, config, logger, telemetry);
 
   const app = createApp({
     config,
@@ -51,7 +38,7 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
     logger,
     telemetry,
     tickMs: env.TICK_MS,
-    awaitVisible: (offsets) => worker.waitForCommitted(offsets, 5000),
+    awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
   });
 
   let host = env.HOST ?? '127.0.0.1';
@@ -89,11 +76,57 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
       stopping ??= (async () => {
         await simulator?.stop();
         await app.close();
-        await worker.stop();
+        await worker?.stop();
         await log.close();
         await store.close();
       })();
       return stopping;
     },
   };
+}
+
+interface Engines {
+  log: EventLog;
+  store: MetricsStore;
+  /** The in-process stream worker (embedded only; with Kafka, workers are `npm run streams`). */
+  worker?: StreamWorker;
+}
+
+/**
+ * The event log and store the environment asks for: both embedded (default), or Kafka for ingest
+ * and ClickHouse for reads. One of KAFKA_BROKERS and CLICKHOUSE_URL without the other is refused.
+ */
+async function openEngines(env: Env, config: OpsConfig, logger: Logger, telemetry: Telemetry): Promise<Engines> {
+  if (env.KAFKA_BROKERS && env.CLICKHOUSE_URL) {
+    const log = new KafkaEventLog({ brokers: env.KAFKA_BROKERS, logger, clientId: 'ops-server' });
+    try {
+      const store = await openClickHouseStore({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE, config, logger });
+      return { log, store };
+    } catch (err) {
+      await log.close();
+      throw err;
+    }
+  }
+  if (env.KAFKA_BROKERS || env.CLICKHOUSE_URL) {
+    const missing = env.KAFKA_BROKERS ? 'CLICKHOUSE_URL' : 'KAFKA_BROKERS';
+    const present = env.KAFKA_BROKERS ? 'KAFKA_BROKERS' : 'CLICKHOUSE_URL';
+    throw new Error(
+      `${missing} is not set but ${present} is: the scale-out engines go together (Kafka for events, ClickHouse for metrics). ` +
+        `Set ${missing} too, or unset ${present} to run on the embedded engine.`,
+    );
+  }
+  const log: EventLog = new EmbeddedEventLog();
+  const store: MetricsStore = new EmbeddedMetricsStore(config);
+  const worker: StreamWorker = await startStreamWorker({
+    config,
+    log,
+    store,
+    counters: {
+      applied: (n) => telemetry.eventsApplied.inc(n),
+      duplicates: (n) => telemetry.eventsDuplicate.inc({ source: 'stream' }, n),
+      deadLettered: (n) => telemetry.eventsRejected.inc({ source: 'stream' }, n),
+    },
+    onError: (err) => logger.error({ err }, 'stream worker batch failed; it will be retried'),
+  });
+  return { log, store, worker };
 }

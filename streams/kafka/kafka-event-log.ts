@@ -23,6 +23,12 @@ export interface KafkaEventLogOptions {
   maxBytesPerPartition?: number;
   /** How long `ping()` waits for the cluster to answer (default 2 s). */
   pingTimeoutMs?: number;
+  /**
+   * Consumer session timeout (default 10 s, Kafka's classic default): how soon the group hands a
+   * dead worker's partitions to the others. A live worker heartbeats every 3 s, also while a
+   * batch waits for its write.
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** NOTE: retries suited to loopback: a broker that is gone fails an append in about 10 s. */
@@ -193,7 +199,7 @@ export class KafkaEventLog implements EventLog {
   async consume(options: ConsumeOptions): Promise<LogConsumer> {
     if (this.closed) throw new Error('event log is closed');
     const partitions = await this.partitionCount(options.topic);
-    const consumer = new KafkaLogConsumer(this.kafka, options, partitions, this.options.maxBytesPerPartition ?? 1024 * 1024, this.logger);
+    const consumer = new KafkaLogConsumer(this.kafka, options, partitions, this.options, this.logger);
     this.consumers.add(consumer);
     try {
       await consumer.start();
@@ -303,13 +309,14 @@ class KafkaLogConsumer {
     kafka: Kafka,
     private readonly options: ConsumeOptions,
     private readonly partitions: number,
-    maxBytesPerPartition: number,
+    settings: KafkaEventLogOptions,
     private readonly logger: Logger | undefined,
   ) {
+    const maxBytesPerPartition = settings.maxBytesPerPartition ?? 1024 * 1024;
     this.consumer = kafka.consumer({
       groupId: options.group,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: settings.sessionTimeoutMs ?? 10_000,
       rebalanceTimeout: 60_000,
       heartbeatInterval: 3000,
       // NOTE: a short fetch wait keeps stop() quick; the stream worker lingers to batch its writes.

@@ -119,3 +119,9 @@ export async function createTestTopics(prefix = 'test'): Promise<TestTopics> {
     },
   };
 }
+
+/** Drops a test database (the tests name theirs with uniqueName, so nothing else is touched). */
+export async function dropDatabase(name: string): Promise<void> {
+  if (!/^ops_test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
+  await fetch(`${CLICKHOUSE_URL}/`, { method: 'POST', body: `DROP DATABASE IF EXISTS ${name}` }).catch(() => undefined);
+}

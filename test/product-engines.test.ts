@@ -1,0 +1,64 @@
+/**
+ * The server wired to the scale-out engines: with KAFKA_BROKERS and CLICKHOUSE_URL it ingests
+ * into Kafka and reads metrics from ClickHouse, runs no worker and no simulator by default; with
+ * only one of them it refuses to start, naming the missing one.
+ */
+import pino from 'pino';
+import { afterAll, expect, it } from 'vitest';
+import { readEnv } from '../server/env.js';
+import { openClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
+import { loadConfig } from '../streams/config.js';
+import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
+import { startProduct } from '../server/runtime.js';
+import { describeWithEngines, dropDatabase, requireEngines, uniqueName } from './support/engines.js';
+import { startServerProcess, type ServerProcess } from './support/process.js';
+
+const engines = await requireEngines();
+const quiet = pino({ level: 'silent' });
+
+it('refuses to start with only one of KAFKA_BROKERS and CLICKHOUSE_URL, naming the missing one', async () => {
+  await expect(startProduct(readEnv({ KAFKA_BROKERS: '127.0.0.1:9092', PORT: '0' }), quiet)).rejects.toThrow(/^CLICKHOUSE_URL is not set but KAFKA_BROKERS is/);
+  await expect(startProduct(readEnv({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', PORT: '0' }), quiet)).rejects.toThrow(/^KAFKA_BROKERS is not set but CLICKHOUSE_URL is/);
+});
+
+it('turns the simulator off by default when Kafka is set', () => {
+  expect(readEnv({ KAFKA_BROKERS: '127.0.0.1:9092' }).SIMULATOR).toBe('off');
+  expect(readEnv({}).SIMULATOR).toBe('on');
+});
+
+describeWithEngines(engines, 'the server on Kafka and ClickHouse', () => {
+  const database = uniqueName('ops_test');
+  let servers: ServerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await dropDatabase(database);
+  });
+
+  it('is ready with the Kafka log and the ClickHouse store, and two servers side by side answer the same snapshot', async () => {
+    // Data in ClickHouse that does not move with the clock: staffing on two queues.
+    const store = await openClickHouseStore({ url: engines.clickhouseUrl, database, config: loadConfig(DEFAULT_CONFIG_PATH) });
+    const at = new Date(Date.now() - 7_200_000).toISOString();
+    await store.apply([
+      { event_id: `${database}-s1`, type: 'staffing.updated', occurred_at: at, queue: 'billing', team: 'inhouse-rcm', agents: 7 },
+      { event_id: `${database}-s2`, type: 'staffing.updated', occurred_at: at, queue: 'insurance', team: 'partner-northwind', agents: 4 },
+    ]);
+    await store.close();
+    const env = { KAFKA_BROKERS: engines.kafkaBrokers, CLICKHOUSE_URL: engines.clickhouseUrl, CLICKHOUSE_DATABASE: database };
+    servers = [await startServerProcess(env)];
+    servers.push(await startServerProcess(env));
+    const [a, b] = servers;
+    const ready = await (await fetch(`${a.url}/readyz`)).json();
+    expect(ready).toEqual({ status: 'ready', bus: { kind: 'kafka', state: 'ok' }, store: { kind: 'clickhouse', state: 'ok' } });
+    expect(a.output()).toMatch(/"log":"kafka","store":"clickhouse","simulator":"off"/);
+    expect(a.output()).not.toMatch(/stream worker/);
+
+    const [sa, sb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/api/metrics`)).json()));
+    expect(sa.queues.map((q: { queue: string }) => q.queue)).toEqual(['registration', 'scheduling', 'insurance', 'documentation', 'billing', 'communication']);
+    expect(sa.totals.staffed_agents).toBe(11);
+    const { generated_at: _a, ...restA } = sa;
+    const { generated_at: _b, ...restB } = sb;
+    expect(restA).toEqual(restB);
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  });
+});
