@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
 import { loadConfig } from '../streams/config.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
-import type { OpsEvent } from '../streams/events.js';
+import { lifecycleEvents } from './bench-events.js';
 
 const { values } = parseArgs({
   options: { open: { type: 'string', default: '1000000' }, events: { type: 'string', default: '2000000' } },
@@ -23,35 +23,10 @@ const queues = config.queues.map((q) => q.id);
 const teamsOf = new Map(queues.map((q) => [q, config.teams.filter((t) => t.queues.includes(q)).map((t) => t.id)]));
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** A deterministic stream of task lifecycles: created, then (mostly) started, then (mostly) completed. */
-function* lifecycleEvents(count: number, spanMs: number, seed = 1): Generator<OpsEvent> {
-  let x = seed;
-  const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  let produced = 0;
-  for (let i = 0; produced < count; i++) {
-    const queue = queues[i % queues.length];
-    const teams = teamsOf.get(queue)!;
-    const task_id = `tsk-${i.toString(36)}`;
-    const created = NOW - spanMs + Math.floor((i / (count / 3)) * spanMs * rand());
-    const iso = (ms: number) => new Date(Math.min(ms, NOW)).toISOString();
-    yield { event_id: `c-${i}`, type: 'task.created', occurred_at: iso(created), queue, task_id };
-    produced++;
-    if (rand() < 0.9) {
-      const started = created + Math.floor(rand() * 1_800_000);
-      yield { event_id: `s-${i}`, type: 'task.started', occurred_at: iso(started), queue, task_id, team: teams[i % teams.length] };
-      produced++;
-      if (rand() < 0.9) {
-        yield { event_id: `d-${i}`, type: 'task.completed', occurred_at: iso(started + Math.floor(rand() * 900_000)), queue, task_id };
-        produced++;
-      }
-    }
-  }
-}
-
 function applyThroughput(): void {
   const engine = new MetricsEngine(config);
   engine.advance(NOW);
-  const events = [...lifecycleEvents(EVENTS, 8 * 3600_000)];
+  const events = [...lifecycleEvents(config, EVENTS, NOW, 8 * 3600_000)];
   // Shuffle a tenth of them so late and out-of-order events are part of the load.
   for (let i = 0; i < events.length; i += 10) {
     const j = Math.floor(((i * 7919) % events.length));

@@ -14,42 +14,49 @@ export type IngestRow = Record<string, string | number | null>;
 
 const nullable = (t: number) => (isSet(t) ? t : null);
 
-/** Sums signed changes per key; rows whose sums are all zero are not written. */
+interface FactSum { queue: string; team: string; fact: number; at: number; wait_ms: number; n: number }
+interface MinuteSum { queue: string; minute: number; arrivals: number; completions: number; leaves: number }
+
+/**
+ * Sums signed changes per key; keys whose sums are all zero are not written.
+ * NOTE: one map per kind with flat keys: this runs several times per event on the worker's hot path.
+ */
 export class BatchRows implements ContributionSink {
   private readonly raw: IngestRow[] = [];
-  private readonly sums = new Map<string, { row: IngestRow; fields: string[] }>();
-
-  private add(key: string, base: IngestRow, field: string, delta: number): void {
-    let entry = this.sums.get(key);
-    if (!entry) {
-      entry = { row: { ...base }, fields: [] };
-      this.sums.set(key, entry);
-    }
-    if (!entry.fields.includes(field)) {
-      entry.fields.push(field);
-      entry.row[field] = 0;
-    }
-    entry.row[field] = (entry.row[field] as number) + delta;
-  }
+  private readonly openSums = new Map<string, number>();
+  private readonly waitingSums = new Map<string, number>();
+  private readonly factSums = new Map<string, FactSum>();
+  private readonly minuteSums = new Map<string, MinuteSum>();
 
   open(queue: string, team: string, started: boolean, sign: number): void {
-    const s = started ? 1 : 0;
-    this.add(`3|${queue}|${team}|${s}`, { kind: KIND.open, queue, team, started: s }, 'n', sign);
+    const s = started ? '1' : '0';
+    const key = queue + '\u0001' + team + '\u0001' + s;
+    this.openSums.set(key, (this.openSums.get(key) ?? 0) + sign);
     // The queue row counts every open task; the team row only those the team started.
-    if (team) this.add(`3|${queue}||${s}`, { kind: KIND.open, queue, team: '', started: s }, 'n', sign);
+    if (team) {
+      const queueKey = queue + '\u0001\u0001' + s;
+      this.openSums.set(queueKey, (this.openSums.get(queueKey) ?? 0) + sign);
+    }
   }
 
   waiting(queue: string, createdAt: number, sign: number): void {
-    this.add(`4|${queue}|${createdAt}`, { kind: KIND.waiting, queue, at: createdAt }, 'n', sign);
+    const key = queue + '\u0001' + createdAt;
+    this.waitingSums.set(key, (this.waitingSums.get(key) ?? 0) + sign);
   }
 
   private fact(queue: string, team: string, fact: number, at: number, waitMs: number, sign: number): void {
-    this.add(`5|${queue}|${team}|${fact}|${at}|${waitMs}`, { kind: KIND.fact, queue, team, fact, at, wait_ms: waitMs }, 'n', sign);
+    const key = queue + '\u0001' + team + '\u0001' + fact + '\u0001' + at + '\u0001' + waitMs;
+    const sum = this.factSums.get(key);
+    if (sum) sum.n += sign;
+    else this.factSums.set(key, { queue, team, fact, at, wait_ms: waitMs, n: sign });
   }
 
   private minute(queue: string, at: number, field: 'arrivals' | 'completions' | 'leaves', sign: number): void {
     const minute = Math.floor(at / MINUTE_MS);
-    this.add(`6|${queue}|${minute}`, { kind: KIND.minute, queue, at: minute }, field, sign);
+    const key = queue + '\u0001' + minute;
+    let sum = this.minuteSums.get(key);
+    if (!sum) this.minuteSums.set(key, (sum = { queue, minute, arrivals: 0, completions: 0, leaves: 0 }));
+    sum[field] += sign;
   }
 
   arrival(queue: string, team: string, createdAt: number, sign: number): void {
@@ -106,8 +113,23 @@ export class BatchRows implements ContributionSink {
 
   /** Every row of the batch, net changes that cancel out left out. */
   rows(): IngestRow[] {
-    const out = [...this.raw];
-    for (const { row, fields } of this.sums.values()) if (fields.some((f) => row[f] !== 0)) out.push(row);
+    const out = this.raw;
+    for (const [key, n] of this.openSums) {
+      if (n === 0) continue;
+      const [queue, team, started] = key.split('\u0001');
+      out.push({ kind: KIND.open, queue, team, started: Number(started), n });
+    }
+    for (const [key, n] of this.waitingSums) {
+      if (n === 0) continue;
+      const split = key.lastIndexOf('\u0001');
+      out.push({ kind: KIND.waiting, queue: key.slice(0, split), at: Number(key.slice(split + 1)), n });
+    }
+    for (const f of this.factSums.values()) if (f.n !== 0) out.push({ kind: KIND.fact, ...f });
+    for (const m of this.minuteSums.values()) {
+      if (m.arrivals !== 0 || m.completions !== 0 || m.leaves !== 0) {
+        out.push({ kind: KIND.minute, queue: m.queue, at: m.minute, arrivals: m.arrivals, completions: m.completions, leaves: m.leaves });
+      }
+    }
     return out;
   }
 }
