@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { Alert, CapacityRequest } from './alerts/contract.js';
 
 export const subscribeSchema = z.strictObject({
   view: z.enum(['wall', 'lead']),
@@ -19,11 +20,15 @@ export interface ClientToServerEvents {
   subscribe(request: SubscribeRequest, ack?: (result: SubscribeAck) => void): void;
 }
 
-/** Alert and capacity payloads are filled in by the alerting work; until then they are lists. */
+/**
+ * `alerts:update` and `capacity:update` carry the whole current list of the view's queues (open
+ * and recent alerts; capacity requests newest first), sent on subscribe and whenever it changes:
+ * a screen replaces what it holds.
+ */
 export interface ServerToClientEvents {
   'metrics:snapshot'(snapshot: MetricsSnapshot): void;
-  'alerts:update'(alerts: unknown[]): void;
-  'capacity:update'(requests: unknown[]): void;
+  'alerts:update'(alerts: Alert[]): void;
+  'capacity:update'(requests: CapacityRequest[]): void;
 }
 
 export interface SocketData {

@@ -36,6 +36,13 @@ export interface QueueMetrics extends MetricValues {
   sla_goal: number;
   /** Wall colour thresholds on SLA attainment, when the configuration sets them. */
   thresholds?: { amber_below: number; red_below: number };
+  /**
+   * Filled by the server's alerting (server/alerts), not by the stores: Erlang C agents needed to
+   * meet the SLA goal over the next hour, and minutes until a waiting task will pass the target
+   * (null: none expected to). Absent until the first evaluation.
+   */
+  agents_needed?: number;
+  time_to_breach_minutes?: number | null;
   teams: TeamMetrics[];
 }
 
