@@ -156,10 +156,15 @@ export class WriteCoalescer {
         return true;
       } catch (err) {
         if (this.draining || parts.some((p) => p.isStopping())) giveUpAt ??= Date.now() + this.options.drainTimeoutMs;
-        const delay = backoffMs(attempt, this.options.retry.initialMs, this.options.retry.maxMs);
-        if (giveUpAt !== undefined && Date.now() + delay > giveUpAt) {
-          this.hooks.failed?.(err, attempt, undefined);
-          return false;
+        let delay = backoffMs(attempt, this.options.retry.initialMs, this.options.retry.maxMs);
+        if (giveUpAt !== undefined) {
+          // The last attempt falls on the deadline; after it, the batches go back unresolved.
+          const left = giveUpAt - Date.now();
+          if (left <= 0) {
+            this.hooks.failed?.(err, attempt, undefined);
+            return false;
+          }
+          delay = Math.min(delay, left);
         }
         this.hooks.failed?.(err, attempt, delay);
         await new Promise<void>((resolve) => {

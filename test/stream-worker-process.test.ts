@@ -11,6 +11,7 @@ import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
 import { createTestTopics, describeWithEngines, dropDatabase, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
 import { knownIds, sleep, TrackedProducer, waitFor, waitForCaughtUp } from './support/pipeline.js';
+import { freePort } from './support/process.js';
 import { startWorkerProcess, type ChildHandle } from './support/worker-process.js';
 
 const engines = await requireEngines();
@@ -58,7 +59,8 @@ describeWithEngines(engines, 'stream worker process (Kafka -> ClickHouse)', () =
     const producer = new TrackedProducer(log, topics.events);
     const tag = uniqueName('load');
     const now = Date.now();
-    worker = await startWorkerProcess(settings);
+    const metricsPort = await freePort();
+    worker = await startWorkerProcess({ ...settings, extra: { STREAMS_METRICS_PORT: String(metricsPort) } });
 
     // Load: 300 tasks (about 700 events) every 40 ms, for about 4 s.
     let stopLoad = false;
@@ -71,6 +73,11 @@ describeWithEngines(engines, 'stream worker process (Kafka -> ClickHouse)', () =
     // SIGTERM once the worker has committed part of it, while the load goes on.
     await waitFor('a first commit', async () => [...(await log.positions(topics.events, group)).values()].some((o) => o > 0), 30_000);
     await sleep(1000);
+    const counters = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^occ_streams_events_applied_total (\d+)$/m.exec(counters)?.[1])).toBeGreaterThan(0);
+    expect(counters).toMatch(/^occ_streams_write_rows_count [1-9]/m);
+    expect(counters).toMatch(/^occ_streams_write_seconds_bucket/m);
+    expect(counters).toMatch(/^occ_streams_events_dead_lettered_total 0$|# TYPE occ_streams_events_dead_lettered_total counter/m);
     const exitCode = await worker.signal('SIGTERM');
     const output = worker.output();
     stopLoad = true;
