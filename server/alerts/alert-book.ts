@@ -1,0 +1,224 @@
+/**
+ * The alert lifecycle: one open alert per queue and kind (deduplicated), `pending` while the
+ * condition has not yet held for the hold time, `firing` after it, `resolved` once the recovery
+ * condition has held for the clear time. Verdicts in between (the hysteresis band) change nothing,
+ * so a queue at the threshold does not flap. Notifications: one when an alert fires, then repeats
+ * while it fires unacknowledged, at most one per `repeatMs` per alert and `maxPerMinute` overall.
+ *
+ * Driven by observations (one per queue per evaluation); time comes from the injected clock.
+ */
+import type { Alert, AlertKind, PeakMeasures } from './contract.js';
+import type { Verdict } from './demand-peak.js';
+
+export interface AlertBookOptions {
+  clock: () => number;
+  /** Condition held this long before `pending` becomes `firing` (default 2 min). */
+  holdMs?: number;
+  /** Recovery held this long before `firing` becomes `resolved` (default 5 min). */
+  clearMs?: number;
+  /** A firing, unacknowledged alert notifies again after this long (default 15 min). */
+  repeatMs?: number;
+  /** Notifications over all alerts in any minute (default 6); the rest wait their turn. */
+  maxPerMinute?: number;
+  /** Resolved alerts are listed this long (default 24 h), at most `keepResolved` of them (default 100). */
+  keepResolvedMs?: number;
+  keepResolved?: number;
+}
+
+export interface Observation {
+  kind: AlertKind;
+  queue: string;
+  queueName: string;
+  verdict: Verdict;
+  measures: PeakMeasures;
+  summary: string;
+}
+
+export type AlertChange = 'pending' | 'firing' | 'resolved' | 'dropped' | 'notified' | 'updated' | 'acknowledged';
+
+export interface AlertTransition {
+  change: AlertChange;
+  alert: Alert;
+}
+
+export class AlertError extends Error {
+  constructor(readonly status: 404 | 409, message: string) {
+    super(message);
+  }
+}
+
+interface Tracked {
+  alert: Alert;
+  /** Since when the raise condition has held without a break (pending only). */
+  raisingSince: number | null;
+  /** Since when the recovery condition has held without a break (firing only). */
+  clearSince: number | null;
+  /** Last instant the raise condition held. */
+  lastRaised: number;
+  /** A notification is owed but the overall rate held it back. */
+  owed: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const keyOf = (kind: string, queue: string) => `${kind}\u0000${queue}`;
+
+export class AlertBook {
+  private readonly open = new Map<string, Tracked>();
+  private resolved: Alert[] = [];
+  private readonly byId = new Map<string, Tracked | Alert>();
+  private readonly sentAt: number[] = [];
+  private readonly o: Required<AlertBookOptions>;
+
+  constructor(options: AlertBookOptions) {
+    this.o = {
+      holdMs: 2 * 60_000,
+      clearMs: 5 * 60_000,
+      repeatMs: 15 * 60_000,
+      maxPerMinute: 6,
+      keepResolvedMs: 24 * 3600_000,
+      keepResolved: 100,
+      ...options,
+    };
+  }
+
+  /** Takes one evaluation of one queue and kind; returns what changed. */
+  observe(obs: Observation): AlertTransition[] {
+    const now = this.o.clock();
+    const key = keyOf(obs.kind, obs.queue);
+    let t = this.open.get(key);
+    const out: AlertTransition[] = [];
+
+    if (!t) {
+      if (obs.verdict !== 'raise') return out;
+      t = { alert: this.newAlert(obs, now), raisingSince: now, clearSince: null, lastRaised: now, owed: false };
+      this.open.set(key, t);
+      this.byId.set(t.alert.id, t);
+      out.push({ change: 'pending', alert: t.alert });
+    } else {
+      const changed = t.alert.summary !== obs.summary || JSON.stringify(t.alert.measures) !== JSON.stringify(obs.measures);
+      t.alert.measures = obs.measures;
+      t.alert.summary = obs.summary;
+      if (changed) t.alert.updated_at = iso(now);
+      if (obs.verdict === 'raise') t.lastRaised = now;
+      if (t.alert.state === 'pending') {
+        if (obs.verdict === 'raise') t.raisingSince ??= now;
+        else t.raisingSince = null;
+        // A pending alert whose condition went away, or sat in the band for a clear time, never fired: it goes.
+        if (obs.verdict === 'clear' || now - t.lastRaised >= this.o.clearMs) {
+          this.forget(key, t);
+          return [{ change: 'dropped', alert: t.alert }];
+        }
+      } else {
+        t.clearSince = obs.verdict === 'clear' ? (t.clearSince ?? now) : null;
+      }
+      if (changed) out.push({ change: 'updated', alert: t.alert });
+    }
+
+    if (t.alert.state === 'pending' && t.raisingSince !== null && now - t.raisingSince >= this.o.holdMs) {
+      t.alert.state = 'firing';
+      t.alert.firing_at = iso(now);
+      t.alert.updated_at = iso(now);
+      t.owed = true;
+      out.push({ change: 'firing', alert: t.alert });
+    } else if (t.alert.state === 'firing' && t.clearSince !== null && now - t.clearSince >= this.o.clearMs) {
+      t.alert.state = 'resolved';
+      t.alert.resolved_at = iso(now);
+      t.alert.updated_at = iso(now);
+      this.forget(key, t);
+      this.resolved.unshift(t.alert);
+      this.byId.set(t.alert.id, t.alert);
+      this.prune(now);
+      return [...out.filter((x) => x.change !== 'updated'), { change: 'resolved', alert: t.alert }];
+    }
+
+    if (t.alert.state === 'firing' && !t.alert.acknowledged) {
+      const last = t.alert.last_notified_at ? Date.parse(t.alert.last_notified_at) : -Infinity;
+      if (t.owed || now - last >= this.o.repeatMs) {
+        t.owed = true;
+        if (this.takeToken(now)) {
+          t.owed = false;
+          t.alert.notifications++;
+          t.alert.last_notified_at = iso(now);
+          out.push({ change: 'notified', alert: t.alert });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Acknowledges an open alert (again: the newer comment wins); stops its repeat notifications. */
+  acknowledge(id: string, by: string, comment: string | undefined): AlertTransition {
+    const found = this.byId.get(id);
+    if (!found) throw new AlertError(404, `no alert "${id}"`);
+    if (!('raisingSince' in found)) throw new AlertError(409, `alert "${id}" is already resolved`);
+    const now = this.o.clock();
+    found.alert.acknowledged = { by, at: iso(now), comment: comment?.trim() ? comment.trim() : null };
+    found.alert.updated_at = iso(now);
+    found.owed = false;
+    return { change: 'acknowledged', alert: found.alert };
+  }
+
+  /** Records a capacity request sent for an alert. */
+  linkCapacityRequest(alertId: string, requestId: string): void {
+    const found = this.byId.get(alertId);
+    const alert = found && 'raisingSince' in found ? found.alert : (found as Alert | undefined);
+    if (alert && !alert.capacity_request_ids.includes(requestId)) alert.capacity_request_ids.push(requestId);
+  }
+
+  /** The alert with this id, open or recently resolved. */
+  get(id: string): Alert | undefined {
+    const found = this.byId.get(id);
+    return found && 'raisingSince' in found ? found.alert : found;
+  }
+
+  /** The open alert of a queue and kind, if any. */
+  openFor(kind: AlertKind, queue: string): Alert | undefined {
+    return this.open.get(keyOf(kind, queue))?.alert;
+  }
+
+  /** Open alerts (firing first, then pending; newest first), then recently resolved ones. */
+  list(): Alert[] {
+    this.prune(this.o.clock());
+    const rank = (a: Alert) => (a.state === 'firing' ? 0 : 1);
+    const open = [...this.open.values()].map((t) => t.alert).sort((a, b) => rank(a) - rank(b) || b.started_at.localeCompare(a.started_at));
+    return [...open, ...this.resolved];
+  }
+
+  private newAlert(obs: Observation, now: number): Alert {
+    return {
+      id: `${obs.kind}.${obs.queue}.${now.toString(36)}`,
+      kind: obs.kind,
+      queue: obs.queue,
+      queue_name: obs.queueName,
+      state: 'pending',
+      summary: obs.summary,
+      started_at: iso(now),
+      firing_at: null,
+      resolved_at: null,
+      updated_at: iso(now),
+      notifications: 0,
+      last_notified_at: null,
+      acknowledged: null,
+      measures: obs.measures,
+      capacity_request_ids: [],
+    };
+  }
+
+  private forget(key: string, t: Tracked): void {
+    this.open.delete(key);
+    this.byId.delete(t.alert.id);
+  }
+
+  private takeToken(now: number): boolean {
+    while (this.sentAt.length > 0 && now - this.sentAt[0] >= 60_000) this.sentAt.shift();
+    if (this.sentAt.length >= this.o.maxPerMinute) return false;
+    this.sentAt.push(now);
+    return true;
+  }
+
+  private prune(now: number): void {
+    const keep = this.resolved.filter((a, i) => i < this.o.keepResolved && now - Date.parse(a.resolved_at!) < this.o.keepResolvedMs);
+    for (const a of this.resolved) if (!keep.includes(a)) this.byId.delete(a.id);
+    this.resolved = keep;
+  }
+}
