@@ -40,6 +40,13 @@ function clickhouse(command: 'start' | 'stop'): void {
   execFileSync('bash', [clickhouseScript, command], { stdio: 'ignore', timeout: 120_000 });
 }
 
+async function clickHouseAnswers(): Promise<boolean> {
+  return fetch(`${engines.clickhouseUrl}/?query=SELECT%201`, { signal: AbortSignal.timeout(2000) }).then(
+    (res) => res.ok,
+    () => false,
+  );
+}
+
 describeWithEngines(engines, 'pipeline recovery (real Kafka, worker process, ClickHouse)', () => {
   let expected: { snapshot: object; history: object };
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -114,6 +121,7 @@ describeWithEngines(engines, 'pipeline recovery (real Kafka, worker process, Cli
 
     clickhouse('stop');
     const outageStart = Date.now();
+    expect(await clickHouseAnswers(), `scripts/services/clickhouse.sh stop left ${engines.clickhouseUrl} answering (started from another SERVICES_DIR?)`).toBe(false);
     // The rest arrives while ClickHouse is down; the worker must hold, not commit, and stay in its group.
     const streaming = producer.stream(EVENTS.slice(third), 20, 500);
     await sleep(3000);
