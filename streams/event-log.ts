@@ -36,7 +36,10 @@ export interface ConsumedBatch {
 export interface ConsumeOptions {
   topic: string;
   group: string;
-  /** Upper bound on records handed over in one batch. */
+  /**
+   * Upper bound on records handed over in one batch (embedded log). The Kafka adapter bounds its
+   * fetches in bytes per partition instead (`maxBytesPerPartition`, default 1 MiB).
+   */
   maxBatch?: number;
   onBatch(batch: ConsumedBatch): Promise<void>;
   onError?(err: unknown): void;

@@ -95,7 +95,11 @@ async function main(): Promise<void> {
       lingerMs: env.STREAMS_LINGER_MS,
       maxRows: env.STREAMS_MAX_ROWS,
       counters: telemetry.counters,
-      onError: (err) => logger.warn({ err }, 'stream worker: a write failed; the batch stays in hand and is retried'),
+      onError: (err) => logger.warn({ err }, 'stream worker: consumer error; unresolved records are read again'),
+      onWriteFailed: (err, attempt, retryInMs) => {
+        if (retryInMs === undefined) logger.error({ err, attempt }, 'stream worker: write given up while stopping; its records stay uncommitted and are read again');
+        else logger.warn({ err, attempt, retryInMs }, 'stream worker: a write failed; the batch stays in hand and is retried');
+      },
       onFatal: (err) => {
         logger.fatal({ err }, 'the Kafka consumer stopped for good');
         shutdown('consumer crashed', 1);

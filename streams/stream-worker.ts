@@ -66,6 +66,8 @@ export interface StreamWorkerDeps {
   clock?: () => number;
   counters?: Partial<StreamWorkerCounters>;
   onError?(err: unknown): void;
+  /** A store or DLQ write failed: retried after `retryInMs`, or given up (stopping) when undefined. */
+  onWriteFailed?(err: unknown, attempt: number, retryInMs: number | undefined): void;
   /** The consumer stopped for good (Kafka: a crash it will not restart from). */
   onFatal?(err: unknown): void;
   onAssignmentChange?(partitions: number[]): void;
@@ -121,9 +123,10 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       deadLettered(messages) {
         for (const m of messages) counters.deadLettered?.(1, m.headers?.reason ?? 'unknown');
       },
-      failed(err) {
+      failed(err, attempt, retryInMs) {
         counters.writeFailed?.();
-        deps.onError?.(err);
+        if (deps.onWriteFailed) deps.onWriteFailed(err, attempt, retryInMs);
+        else deps.onError?.(err);
       },
     },
   );
