@@ -12,6 +12,8 @@ import type { OpsConfig } from '../streams/config.js';
 import type { EventLog } from '../streams/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { AccessControl, requireRole } from './access.js';
+import type { Alerting } from './alerts/alerting.js';
+import { alertingRouter } from './alerts/routes.js';
 import { BodyError, createIngest, splitBody } from './ingest.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -31,6 +33,10 @@ export interface AppDeps {
   awaitVisible?(offsets: Map<number, number>): Promise<unknown>;
   /** Where the built wall lives; served when present. */
   clientDist?: string;
+  /** Demand-peak alerts and capacity requests (SPEC section 6); without it those calls answer 404. */
+  alerting?: Alerting;
+  /** Extra routes outside `/api` (the demo's partner endpoints), by mount path. */
+  routes?: Record<string, express.RequestHandler>;
 }
 
 export interface App {
@@ -110,7 +116,8 @@ export function createApp(deps: AppDeps): App {
       const unknown = unknownNames(config, filter);
       if (unknown.length > 0) throw new BodyError(400, `unknown ${unknown.join(', ')}`);
       const stop = telemetry.snapshotSeconds.startTimer();
-      const snapshot = await store.snapshot(clock());
+      const raw = await store.snapshot(clock());
+      const snapshot = deps.alerting ? deps.alerting.enrich(raw) : raw;
       stop();
       res.json(applyView(snapshot, config, filter));
     }),
@@ -128,10 +135,12 @@ export function createApp(deps: AppDeps): App {
       res.json(await store.history(queue, minutes, clock()));
     }),
   );
+  if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock));
   api.use((_req, res) => {
     res.status(404).json({ error: 'no such API call' });
   });
   app.use('/api', api);
+  for (const [path, handler] of Object.entries(deps.routes ?? {})) app.use(path, handler);
 
   const dist = deps.clientDist ?? CLIENT_DIST;
   if (existsSync(dist)) {
@@ -160,7 +169,18 @@ export function createApp(deps: AppDeps): App {
   });
 
   const httpServer = createServer(app);
-  const push = createPush(httpServer, { config, store, access, telemetry, logger, clock, tickMs: deps.tickMs ?? 1000 });
+  const alerting = deps.alerting;
+  const push = createPush(httpServer, {
+    config,
+    store,
+    access,
+    telemetry,
+    logger,
+    clock,
+    tickMs: deps.tickMs ?? 1000,
+    alerting: alerting && { enrich: (s) => alerting.enrich(s), alerts: () => alerting.alerts(), capacityRequests: () => alerting.desk.list() },
+  });
+  const unsubscribe = alerting ? [alerting.onChange(push.publishAlerts), alerting.desk.onChange(push.publishCapacity)] : [];
 
   return {
     httpServer,
@@ -168,6 +188,7 @@ export function createApp(deps: AppDeps): App {
     access,
     push,
     async close() {
+      for (const off of unsubscribe) off();
       await push.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

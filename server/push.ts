@@ -6,8 +6,10 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { OpsConfig } from '../streams/config.js';
+import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { AccessControl, hasRole } from './access.js';
+import type { Alert, CapacityRequest } from './alerts/contract.js';
 import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './socket-contract.js';
 import type { Telemetry } from './telemetry.js';
 import { applyView, effectiveFilter, unknownNames, viewKey, type ViewFilter } from './views.js';
@@ -23,6 +25,23 @@ export interface PushDeps {
   logger: Logger;
   clock: () => number;
   tickMs: number;
+  /** The alerting, when it runs: fills snapshots and holds the alert and capacity lists. */
+  alerting?: {
+    enrich(snapshot: MetricsSnapshot): MetricsSnapshot;
+    alerts(): Alert[];
+    capacityRequests(): CapacityRequest[];
+  };
+}
+
+/** Queues a view shows: those asked for, narrowed to the queues its teams serve. */
+function viewQueues(config: OpsConfig, filter: ViewFilter): Set<string> | undefined {
+  if (!filter.queues && !filter.teams) return undefined;
+  const served = filter.teams ? new Set(filter.teams.flatMap((t) => config.teamIndex.get(t)?.queues ?? [])) : undefined;
+  return new Set(config.queues.map((q) => q.id).filter((q) => (!filter.queues || filter.queues.includes(q)) && (!served || served.has(q))));
+}
+
+function onlyQueues<T extends { queue: string }>(list: T[], queues: Set<string> | undefined): T[] {
+  return queues ? list.filter((x) => queues.has(x.queue)) : list;
 }
 
 /** Attaches Socket.IO to the HTTP server and starts the tick loop. */
@@ -60,6 +79,11 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
       views.set(key, filter);
       void socket.join(key);
       reply({ ok: true, view: key });
+      if (deps.alerting) {
+        const queues = viewQueues(config, filter);
+        socket.emit('alerts:update', onlyQueues(deps.alerting.alerts(), queues));
+        socket.emit('capacity:update', onlyQueues(deps.alerting.capacityRequests(), queues));
+      }
     });
     socket.on('disconnect', () => telemetry.socketClients.dec());
   });
@@ -73,7 +97,8 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
       for (const key of views.keys()) if (!rooms.has(key)) views.delete(key);
       if (views.size === 0) return;
       const stop = telemetry.snapshotSeconds.startTimer();
-      const snapshot = await store.snapshot(deps.clock());
+      const raw = await store.snapshot(deps.clock());
+      const snapshot = deps.alerting ? deps.alerting.enrich(raw) : raw;
       stop();
       for (const [key, filter] of views) {
         telemetry.viewComputations.inc();
@@ -88,9 +113,20 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
   const timer = setInterval(() => void tick(), deps.tickMs);
   timer.unref();
 
+  /** Sends a changed list to every view, each narrowed to its queues. */
+  function publish(event: 'alerts:update' | 'capacity:update', list: (Alert | CapacityRequest)[]): void {
+    const rooms = io.of('/').adapter.rooms;
+    for (const [key, filter] of views) {
+      if (!rooms.has(key)) continue;
+      io.to(key).emit(event, onlyQueues(list, viewQueues(config, filter)) as never);
+    }
+  }
+
   return {
     io,
     tick,
+    publishAlerts: (alerts: Alert[]) => publish('alerts:update', alerts),
+    publishCapacity: (requests: CapacityRequest[]) => publish('capacity:update', requests),
     async close(): Promise<void> {
       clearInterval(timer);
       io.disconnectSockets(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { takeAccessToken, TOKEN_STORAGE_KEY } from '../client/src/auth';
 import { createFrameBuffer } from '../client/src/frame-buffer';
-import { createWallStore } from '../client/src/store';
+import { createOpsStore } from '../client/src/store';
 
 function fakeFrames() {
   const queued = new Map<number, () => void>();
@@ -53,9 +53,20 @@ describe('createFrameBuffer', () => {
   });
 });
 
-describe('createWallStore', () => {
+describe('createOpsStore', () => {
+  const point = (i: number) => ({
+    minute: new Date(i * 60_000).toISOString(),
+    arrivals: i,
+    completions: 0,
+    backlog: i,
+    wait_p50_seconds: null,
+    wait_p90_seconds: null,
+    sla_attainment: null,
+  });
+  const snapshot = (at: number) => ({ generated_at: new Date(at).toISOString(), window_minutes: 60, queues: [], totals: {} as never });
+
   it('advances the clock only on whole-second changes', () => {
-    const store = createWallStore(10_000);
+    const store = createOpsStore(10_000);
     const seen: number[] = [];
     store.subscribe((state) => seen.push(state.now));
     store.getState().tick(10_250);
@@ -64,28 +75,58 @@ describe('createWallStore', () => {
     expect(seen).toEqual([11_001]);
   });
 
-  it('keeps the last good trend when a refresh fails', () => {
-    const store = createWallStore(0);
-    const point = { minute: '2026-11-26T10:00:00.000Z', arrivals: 1, completions: 0, backlog: 5, wait_p50_seconds: null, wait_p90_seconds: null, sla_attainment: null };
-    store.getState().setHistory({ generated_at: '2026-11-26T10:00:30.000Z', queue: '', minutes: 60, points: [point] });
-    store.getState().setHistoryError('503 Service Unavailable');
-    expect(store.getState().history).toEqual({ points: [point], generatedAt: '2026-11-26T10:00:30.000Z', error: '503 Service Unavailable' });
+  it('turns stale more than 5 s after the last snapshot arrived, between whole seconds too', () => {
+    const store = createOpsStore(0);
+    store.getState().applySnapshot(snapshot(0), 1_200);
+    store.getState().tick(6_200);
+    expect(store.getState().stale).toBe(false);
+    store.getState().tick(6_450);
+    expect(store.getState().stale).toBe(true);
+    store.getState().applySnapshot(snapshot(6_500), 6_500);
+    expect(store.getState().stale).toBe(false);
   });
 
-  it('never holds more than 120 history points', () => {
-    const store = createWallStore(0);
-    const points = Array.from({ length: 1000 }, (_, i) => ({
-      minute: new Date(i * 60_000).toISOString(),
-      arrivals: i,
-      completions: 0,
-      backlog: i,
-      wait_p50_seconds: null,
-      wait_p90_seconds: null,
-      sla_attainment: null,
-    }));
-    store.getState().setHistory({ generated_at: new Date(1000 * 60_000).toISOString(), queue: '', minutes: 1000, points });
-    expect(store.getState().history.points).toHaveLength(120);
-    expect(store.getState().history.points[119].arrivals).toBe(999);
+  it('is stale 5 s after start when no snapshot ever came', () => {
+    const store = createOpsStore(1_000);
+    store.getState().tick(6_000);
+    expect(store.getState().stale).toBe(false);
+    store.getState().tick(6_250);
+    expect(store.getState().stale).toBe(true);
+  });
+
+  it('keeps the last good trend when a refresh fails', () => {
+    const store = createOpsStore(0);
+    store.getState().setTrend({ generated_at: '2026-11-26T10:00:30.000Z', queue: '', minutes: 60, points: [point(1)] });
+    store.getState().setTrendError('503 Service Unavailable');
+    expect(store.getState().trend).toEqual({ points: [point(1)], generatedAt: '2026-11-26T10:00:30.000Z', error: '503 Service Unavailable' });
+  });
+
+  it('never holds more than 120 trend points', () => {
+    const store = createOpsStore(0);
+    const points = Array.from({ length: 1000 }, (_, i) => point(i));
+    store.getState().setTrend({ generated_at: new Date(1000 * 60_000).toISOString(), queue: '', minutes: 1000, points });
+    expect(store.getState().trend.points).toHaveLength(120);
+    expect(store.getState().trend.points[119].arrivals).toBe(999);
+  });
+
+  it('keeps sparklines for the queues asked for only, at most 60 points each, the old one when a load failed', () => {
+    const store = createOpsStore(0);
+    const history = (n: number) => ({ generated_at: new Date(n * 60_000).toISOString(), queue: 'q', minutes: n, points: Array.from({ length: n }, (_, i) => point(i)) });
+    store.getState().setSparklines(new Map([['a', history(100)], ['b', history(3)]]));
+    expect(store.getState().sparklines.a.values).toHaveLength(60);
+    expect(store.getState().sparklines.a.values[59]).toBe(99);
+    expect(store.getState().sparklines.a.endMinute).toBe(99 * 60_000);
+    store.getState().setSparklines(new Map([['a', null], ['c', history(2)]]));
+    expect(Object.keys(store.getState().sparklines).sort()).toEqual(['a', 'c']);
+    expect(store.getState().sparklines.a.values).toHaveLength(60);
+  });
+
+  it('starts a screen afresh on reset', () => {
+    const store = createOpsStore(0);
+    store.getState().applySnapshot(snapshot(0), 0);
+    store.getState().setAuthError('nope');
+    store.getState().reset(5_000);
+    expect(store.getState()).toMatchObject({ snapshot: null, receivedAt: null, authError: null, now: 5_000, startedAt: 5_000, stale: false });
   });
 });
 

@@ -1,22 +1,37 @@
-/** Routes: `/` and `/wall` show the wall, `/lead` the (coming) team lead view. */
-import { useEffect } from 'react';
+/**
+ * Routes: `/` and `/wall` show the wall; `/lead...` the team lead view, loaded on demand so the
+ * wall's bundle carries none of it.
+ */
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { takeAccessToken, TOKEN_STORAGE_KEY } from './auth';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { LeadPage } from './components/LeadPage';
 import { NotFoundPage } from './components/NotFoundPage';
 import { WallPage } from './components/WallPage';
 import { usePathname } from './router';
-import { useWallStore } from './store';
+import { useOpsStore } from './store';
 import { startWallFeed } from './wall-feed';
 
-export function App({ token }: { token: string | null }) {
+const LeadApp = lazy(() => import('./components/lead/LeadApp'));
+
+export function App() {
   const pathname = usePathname();
-  if (pathname === '/' || pathname === '/wall') return <WallRoute token={token} />;
-  if (pathname === '/lead') return <LeadPage />;
+  if (pathname === '/' || pathname === '/wall') return <WallRoute />;
+  if (pathname === '/lead' || pathname.startsWith('/lead/')) {
+    return (
+      <ErrorBoundary>
+        <Suspense fallback={<p className="placeholder lead-loading">Loading the lead view…</p>}>
+          <LeadApp />
+        </Suspense>
+      </ErrorBoundary>
+    );
+  }
   return <NotFoundPage />;
 }
 
-function WallRoute({ token }: { token: string | null }) {
-  const store = useWallStore();
+function WallRoute() {
+  const store = useOpsStore();
+  // The fragment is read once: it is cleared from the address bar and kept in storage.
+  const [token] = useState(() => takeAccessToken(window, TOKEN_STORAGE_KEY));
   // NOTE: the feed lives outside the error boundary, so a render fault never drops the socket.
   useEffect(() => startWallFeed(store, token), [store, token]);
   return (

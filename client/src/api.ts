@@ -1,5 +1,5 @@
-/** The few HTTP calls of the wall (SPEC section 4), with the bearer token when there is one. */
-import type { MetricsHistory } from '../../streams/metrics-snapshot';
+/** The few HTTP calls of the screens (SPEC section 4), with the bearer token when there is one. */
+import type { MetricsHistory, MetricsSnapshot } from '../../streams/metrics-snapshot';
 
 export class HttpError extends Error {
   constructor(
@@ -45,6 +45,14 @@ export async function fetchHistory(
   const body = await getJson(`/api/metrics/history?${params}`, options.token, signal);
   if (!isHistory(body)) throw new Error('unexpected history response');
   return body;
+}
+
+/** `GET /api/metrics`: the snapshot as this token may see it (a lead limited to teams: theirs). */
+export async function fetchMetrics(token: string | null, signal?: AbortSignal): Promise<MetricsSnapshot> {
+  const body = await getJson('/api/metrics', token, signal);
+  const candidate = body as Partial<MetricsSnapshot> | null;
+  if (typeof candidate?.generated_at !== 'string' || !Array.isArray(candidate.queues)) throw new Error('unexpected metrics response');
+  return body as MetricsSnapshot;
 }
 
 // NOTE: the server is trusted, but a wall must not go blank for days over one malformed reply.

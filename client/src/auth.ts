@@ -1,13 +1,17 @@
 /**
- * The wall's access token: handed over once in the URL fragment (`#token=...`, which never
- * reaches server logs), then kept in localStorage so the screen survives a reload.
+ * Access tokens: handed over once in the URL fragment (`#token=...`, which never reaches server
+ * logs), then kept in localStorage so the screen survives a reload. The wall and the lead view
+ * keep theirs apart: signing in as a lead on a laptop never changes what a wall shows.
  */
 import { splitTokenFromHash } from './format';
 
+/** The wall's token. */
 export const TOKEN_STORAGE_KEY = 'occ.token';
+/** The lead view's token. */
+export const LEAD_TOKEN_STORAGE_KEY = 'occ.lead-token';
 
 /** Reads the token from `#token=` (storing it and clearing it from the address bar) or storage. */
-export function takeAccessToken(win: Window = window): string | null {
+export function takeAccessToken(win: Window = window, key: string = TOKEN_STORAGE_KEY): string | null {
   const hash = win.location.hash;
   const { token, rest } = splitTokenFromHash(hash);
   if (rest !== hash.replace(/^#/, '')) {
@@ -16,16 +20,30 @@ export function takeAccessToken(win: Window = window): string | null {
     win.history.replaceState(win.history.state, '', url);
   }
   if (token !== null) {
-    try {
-      win.localStorage.setItem(TOKEN_STORAGE_KEY, token);
-    } catch {
-      // Storage can be disabled (kiosk profiles); the token still works for this page's life.
-    }
+    saveToken(win, key, token);
     return token;
   }
   try {
-    return win.localStorage.getItem(TOKEN_STORAGE_KEY);
+    return win.localStorage.getItem(key);
   } catch {
     return null;
+  }
+}
+
+/** Keeps a token for the next visit (a sign-in); storage may be disabled, which only costs that. */
+export function saveToken(win: Window, key: string, token: string): void {
+  try {
+    win.localStorage.setItem(key, token);
+  } catch {
+    // Storage can be disabled (kiosk profiles); the token still works for this page's life.
+  }
+}
+
+/** Forgets a token (sign-out, or a token the server refused). */
+export function forgetToken(win: Window, key: string): void {
+  try {
+    win.localStorage.removeItem(key);
+  } catch {
+    // Nothing stored, nothing to forget.
   }
 }

@@ -7,8 +7,8 @@ import type { HistoryPoint, QueueMetrics } from '../../streams/metrics-snapshot'
 /** What the wall shows for a value that does not exist (a quantile with no starts). */
 export const NONE = '—';
 
-/** Data older than this is flagged as stale on the wall. */
-export const STALE_AFTER_SECONDS = 5;
+/** No snapshot for longer than this and the screen says its data is stale (issue 4: 5 s). */
+export const STALE_AFTER_MS = 5_000;
 
 /** A lost link that has not come back after this long reads "Offline", not "Reconnecting". */
 export const OFFLINE_AFTER_MS = 30_000;
@@ -38,6 +38,18 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (total < 3600) return `${Math.floor(total / 60)}m ${pad2(total % 60)}s`;
   if (total < 86_400) return `${Math.floor(total / 3600)}h ${pad2(Math.floor((total % 3600) / 60))}m`;
   return `${Math.floor(total / 86_400)}d ${pad2(Math.floor((total % 86_400) / 3600))}h`;
+}
+
+/**
+ * A duration as a tile shows it, narrower than `formatDuration` for the same reading from across
+ * a room: "45s", "7m 12s", then whole minutes from 10 minutes on ("38m"), "1h 04m", "2d 03h".
+ * Like the other units, the minutes count whole minutes elapsed. Null is "—".
+ */
+export function formatWait(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return NONE;
+  const total = Math.max(0, Math.round(seconds));
+  if (total >= 600 && total < 3600) return `${Math.floor(total / 60)}m`;
+  return formatDuration(total);
 }
 
 /**
@@ -77,12 +89,8 @@ export interface SlaThresholds {
   red_below: number;
 }
 
-/**
- * A queue as the wall reads it.
- * NOTE: `thresholds` is not in the snapshot contract yet; when the server starts sending the
- * config's per-queue thresholds the wall uses them, until then the defaults apply.
- */
-export type WallQueue = QueueMetrics & { thresholds?: SlaThresholds };
+/** A queue as the screens read it; `thresholds` is present when the config sets them. */
+export type WallQueue = QueueMetrics;
 
 export interface SlaStatus {
   level: SlaLevel;
@@ -114,18 +122,16 @@ export function slaStatus(
 // ---------------------------------------------------------------------------------------------
 // Age of the data and connection state
 
-/** Whole seconds since `generatedAt` (ISO) by the local clock; never negative; null if unknown. */
-export function dataAgeSeconds(generatedAt: string | null | undefined, nowMs: number): number | null {
-  if (!generatedAt) return null;
-  const at = Date.parse(generatedAt);
-  if (Number.isNaN(at)) return null;
-  // NOTE: a wall PC whose clock runs behind the server's would otherwise show a negative age.
-  return Math.max(0, Math.floor((nowMs - at) / 1000));
-}
-
-/** True when the data is too old to trust at a glance. */
-export function isStale(ageSeconds: number | null): boolean {
-  return ageSeconds != null && ageSeconds > STALE_AFTER_SECONDS;
+/**
+ * Whole seconds from `atMs` to `nowMs` by the local clock; never negative; null if unknown.
+ * NOTE: the screens measure the age of their data from when it arrived, by their own clock, not
+ * from the server's `generated_at`: a wall PC whose clock is off by a minute would otherwise
+ * never see its data go stale, or always. The server sends fresh data, so the two agree to within
+ * the network's latency.
+ */
+export function secondsSince(atMs: number | null | undefined, nowMs: number): number | null {
+  if (atMs == null || !Number.isFinite(atMs)) return null;
+  return Math.max(0, Math.floor((nowMs - atMs) / 1000));
 }
 
 /** "updated 2 s ago", "updated 3m 10s ago"; "waiting for data" before the first snapshot. */

@@ -1,21 +1,21 @@
-/** Entry point: takes the access token, creates the store and renders the app. */
+/** Entry point: creates the store and renders the app (and the test hook on `?test` pages). */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { takeAccessToken } from './auth';
-import { createWallStore, WallStoreContext } from './store';
+import { createOpsStore, OpsStoreContext } from './store';
+import { installTestHook, isTestPage } from './test-hook';
 import './styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
-const token = takeAccessToken();
-const store = createWallStore();
+const store = createOpsStore();
+if (isTestPage()) installTestHook(store);
 
 createRoot(container).render(
   <StrictMode>
-    <WallStoreContext value={store}>
-      <App token={token} />
-    </WallStoreContext>
+    <OpsStoreContext value={store}>
+      <App />
+    </OpsStoreContext>
   </StrictMode>,
 );

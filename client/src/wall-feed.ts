@@ -1,10 +1,12 @@
 /**
  * Everything that keeps the wall current, started and stopped together: the socket, the trend
- * history (loaded at start, then once a minute) and the one-second clock.
+ * history (all queues), the backlog sparklines, and the clock.
  */
 import { fetchHistory } from './api';
-import { connectWall } from './socket';
-import type { WallStore } from './store';
+import { startPoller, messageOf } from './poller';
+import { connectLive } from './socket';
+import { startSparklines } from './sparkline-feed';
+import type { OpsStore } from './store';
 
 /** The trend covers this many minutes, all queues combined. */
 export const TREND_MINUTES = 60;
@@ -12,41 +14,33 @@ const HISTORY_REFRESH_MS = 60_000;
 const CLOCK_POLL_MS = 250;
 
 /** Starts the wall's feeds; returns the function that stops them all. */
-export function startWallFeed(store: WallStore, token: string | null): () => void {
-  const history = pollHistory(store, token);
-  // A (re)connect may follow a gap of minutes: reload the trend rather than wait for the minute.
-  const closeSocket = connectWall({ store, token, onConnect: history.refresh });
-  // NOTE: polled at 250 ms but stored per whole second, so the clock never skips a second.
+export function startWallFeed(store: OpsStore, token: string | null): () => void {
+  store.getState().reset(Date.now());
+  const trend = startPoller(async (signal) => {
+    try {
+      store.getState().setTrend(await fetchHistory({ token, minutes: TREND_MINUTES }, signal));
+    } catch (error) {
+      if (!signal.aborted) store.getState().setTrendError(messageOf(error));
+    }
+  }, HISTORY_REFRESH_MS);
+  const sparklines = startSparklines(store, token);
+  // A (re)connect may follow a gap of minutes: reload the histories rather than wait for the minute.
+  const live = connectLive({
+    store,
+    token,
+    subscription: { view: 'wall' },
+    onConnect: () => {
+      trend.refresh();
+      sparklines.refresh();
+    },
+  });
+  // NOTE: polled at 250 ms but stored per whole second, so the clock never skips a second and
+  // the stale banner shows at most 250 ms after the 5 s without data.
   const clock = setInterval(() => store.getState().tick(Date.now()), CLOCK_POLL_MS);
   return () => {
     clearInterval(clock);
-    closeSocket();
-    history.stop();
-  };
-}
-
-function pollHistory(store: WallStore, token: string | null): { refresh(): void; stop(): void } {
-  const controller = new AbortController();
-  let inFlight = false;
-  const refresh = (): void => {
-    if (inFlight || controller.signal.aborted) return;
-    inFlight = true;
-    fetchHistory({ token, minutes: TREND_MINUTES }, controller.signal)
-      .then((history) => store.getState().setHistory(history))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) store.getState().setHistoryError(error instanceof Error ? error.message : String(error));
-      })
-      .finally(() => {
-        inFlight = false;
-      });
-  };
-  refresh();
-  const timer = setInterval(refresh, HISTORY_REFRESH_MS);
-  return {
-    refresh,
-    stop() {
-      clearInterval(timer);
-      controller.abort();
-    },
+    live.close();
+    trend.stop();
+    sparklines.stop();
   };
 }

@@ -163,6 +163,8 @@ export type CapacityResponse = z.infer<typeof capacityResponseSchema>;
 export interface CapacityChange {
   /** What happened, e.g. `created`, `delivered`, `delivery_failed`, `accepted`, `expired`. */
   change: string;
+  /** 1, 2, 3... per request: the order of its changes. */
+  seq: number;
   at: string;
   request: CapacityRequest;
 }

@@ -1,17 +1,10 @@
-/** The top bar: product, clock, totals, and the connection with the age of the data. */
-import {
-  connectionLabel,
-  dataAgeSeconds,
-  formatAge,
-  formatClock,
-  formatCount,
-  isStale,
-  type ConnectionLabel,
-} from '../format';
-import { useWall } from '../store';
-import { LinkIcon, StatusIcon } from './Icons';
+/** The wall's top bar: product, clock, totals, the page on show, and the link with the age of the data. */
+import { formatClock, formatCount } from '../format';
+import { useOps } from '../store';
+import { StatusIcon } from './Icons';
+import { LinkStatus } from './LinkStatus';
 
-export function Header() {
+export function Header({ page }: { page?: { index: number; count: number } }) {
   return (
     <header className="wall-header">
       <div className="brand">
@@ -19,13 +12,16 @@ export function Header() {
         <Clock />
       </div>
       <Totals />
-      <LinkStatus />
+      <div className="header-end">
+        {page && <PageIndicator index={page.index} count={page.count} />}
+        <LinkStatus />
+      </div>
     </header>
   );
 }
 
 function Clock() {
-  const now = useWall((s) => s.now);
+  const now = useOps((s) => s.now);
   const date = new Date(now);
   return (
     <time className="clock num" dateTime={date.toISOString()}>
@@ -35,10 +31,10 @@ function Clock() {
 }
 
 function Totals() {
-  const totals = useWall((s) => s.snapshot?.totals);
+  const totals = useOps((s) => s.snapshot?.totals);
   const breached = totals?.breached ?? 0;
   return (
-    <dl className="totals">
+    <dl className="totals" aria-label="All queues">
       <div className="total">
         <dt>Backlog</dt>
         <dd className="num">{formatCount(totals?.backlog)}</dd>
@@ -58,27 +54,18 @@ function Totals() {
   );
 }
 
-const LINK_TONE: Record<ConnectionLabel, string> = {
-  Live: 'tone-good',
-  Connecting: 'tone-neutral',
-  Reconnecting: 'tone-warn',
-  Offline: 'tone-bad',
-};
-
-function LinkStatus() {
-  const connection = useWall((s) => s.connection);
-  const now = useWall((s) => s.now);
-  const generatedAt = useWall((s) => s.snapshot?.generated_at);
-  const label = connectionLabel(connection, now);
-  const age = dataAgeSeconds(generatedAt, now);
+/** "Page 1 of 2" with a dot per page: the room knows other queues exist off screen. */
+function PageIndicator({ index, count }: { index: number; count: number }) {
   return (
-    <div className="link-status">
-      {/* Only the state is announced; the age changes every second. */}
-      <span className={`link-label ${LINK_TONE[label]}`} role="status">
-        <LinkIcon label={label} />
-        {label}
+    <div className="page-indicator" aria-label={`Page ${index + 1} of ${count}`}>
+      <span className="num">
+        Page {index + 1}/{count}
       </span>
-      <span className={`data-age num${isStale(age) ? ' tone-warn' : ''}`}>{formatAge(age)}</span>
+      <span className="page-dots" aria-hidden="true">
+        {Array.from({ length: count }, (_, i) => (
+          <span key={i} className={i === index ? 'dot dot-on' : 'dot'} />
+        ))}
+      </span>
     </div>
   );
 }

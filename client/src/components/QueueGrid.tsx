@@ -1,21 +1,15 @@
-/** The tiles, one per queue, laid out to fill the wall whatever the number of queues. */
+/** The tiles of one page, laid out to fill the wall whatever their number. */
 import type { CSSProperties } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { useWall } from '../store';
+import { useOps } from '../store';
+import { columnsFor } from '../wall-pages';
 import { QueueTile } from './QueueTile';
 
-/** Columns that keep tiles wide enough for their numbers on a 16:9 screen. */
-function columnsFor(queueCount: number): number {
-  if (queueCount <= 3) return Math.max(1, queueCount);
-  if (queueCount === 4) return 2;
-  if (queueCount <= 9) return 3;
-  return 4;
-}
-
-export function QueueGrid() {
-  const hasSnapshot = useWall((s) => s.snapshot !== null);
-  // The list of ids changes only when queues are added or removed, not every second.
-  const queueIds = useWall(useShallow((s) => s.snapshot?.queues.map((q) => q.queue) ?? []));
+/**
+ * `perPage` is the size of the fullest page: every page keeps that grid, so tiles do not change
+ * size when the pages rotate.
+ */
+export function QueueGrid({ queueIds, perPage }: { queueIds: readonly string[]; perPage: number }) {
+  const hasSnapshot = useOps((s) => s.snapshot !== null);
   if (!hasSnapshot) {
     return (
       <section className="queue-grid queue-grid-empty">
@@ -26,12 +20,12 @@ export function QueueGrid() {
   if (queueIds.length === 0) {
     return (
       <section className="queue-grid queue-grid-empty">
-        <p className="placeholder">No queues are configured.</p>
+        <p className="placeholder">No queues to show.</p>
       </section>
     );
   }
-  const columns = columnsFor(queueIds.length);
-  const style = { '--columns': columns, '--rows': Math.ceil(queueIds.length / columns) } as CSSProperties;
+  const columns = columnsFor(perPage);
+  const style = { '--columns': columns, '--rows': Math.ceil(perPage / columns) } as CSSProperties;
   return (
     <section className="queue-grid" style={style} aria-label="Queues">
       {queueIds.map((id) => (

@@ -1,24 +1,28 @@
-/** One queue on the wall: its load, its waits and its SLA status, readable from across the room. */
+/** One queue: its load, its waits, its SLA status, in-house against partner; readable from across the room. */
 import {
   formatCount,
-  formatDuration,
   formatGoal,
+  formatWait,
   formatPercent,
   slaStatus,
   type SlaLevel,
   type WallQueue,
 } from '../format';
-import { useWall } from '../store';
+import { useOps } from '../store';
+import { KindSplitRow } from './KindSplitRow';
+import { Sparkline } from './Sparkline';
 import { StatusBadge } from './StatusBadge';
 import { StatusIcon } from './Icons';
 
 export function QueueTile({ queueId }: { queueId: string }) {
   // Narrow: this tile re-renders for its own queue only, never for the clock.
-  const queue: WallQueue | undefined = useWall((s) => s.snapshot?.queues.find((q) => q.queue === queueId));
+  const queue: WallQueue | undefined = useOps((s) => s.snapshot?.queues.find((q) => q.queue === queueId));
+  const generatedAt = useOps((s) => s.snapshot?.generated_at ?? '');
+  const series = useOps((s) => s.sparklines[queueId]);
   if (!queue) return null;
   const status = slaStatus(queue);
   return (
-    <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`}>
+    <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} data-queue={queue.queue}>
       <h2 className="tile-name" title={queue.name}>
         {queue.name}
       </h2>
@@ -26,23 +30,32 @@ export function QueueTile({ queueId }: { queueId: string }) {
         <StatusBadge status={status} />
         <Count n={queue.breached} noun="breached" level="red" />
         <Count n={queue.at_risk} noun="at risk" level="amber" />
+        <span className="tile-target">target {formatWait(queue.sla_target_seconds)}</span>
       </div>
       <dl className="tile-metrics">
-        <Metric label="Backlog" value={formatCount(queue.backlog)} />
-        <Metric label="Waiting" value={formatCount(queue.waiting)} />
-        <Metric label="Agents" value={formatCount(queue.staffed_agents)} />
+        <div className="metric metric-backlog">
+          <dt>Backlog · 60 min</dt>
+          <dd className="backlog-row">
+            <span className="num" data-metric="backlog">
+              <Figure text={formatCount(queue.backlog)} />
+            </span>
+            <Sparkline series={series} live={queue.backlog} liveAt={generatedAt} />
+          </dd>
+        </div>
         <Metric
+          name="oldest"
           label="Oldest wait"
-          value={formatDuration(queue.oldest_wait_seconds)}
+          value={formatWait(queue.oldest_wait_seconds)}
           level={waitLevel(queue.oldest_wait_seconds, queue.sla_target_seconds)}
         />
-        <Metric label="P90 wait" value={formatDuration(queue.wait_p90_seconds)} />
-        <Metric
-          label={`SLA · goal ${formatGoal(queue.sla_goal)}`}
-          value={formatPercent(queue.sla_attainment)}
-          level={status.level}
-        />
+        <Metric name="waiting" label="Waiting" value={formatCount(queue.waiting)} />
+        <Metric name="p50" label="Wait p50" value={formatWait(queue.wait_p50_seconds)} />
+        <Metric name="p90" label="Wait p90" value={formatWait(queue.wait_p90_seconds)} />
+        <Metric name="sla" label={`SLA · goal ${formatGoal(queue.sla_goal)}`} value={formatPercent(queue.sla_attainment)} level={status.level} />
+        {/* NOTE: "staffed against needed" waits for issue 5, which computes the agents needed. */}
+        <Metric name="agents" label="Agents" value={formatCount(queue.staffed_agents)} />
       </dl>
+      <KindSplitRow rows={queue.teams} />
     </article>
   );
 }
@@ -57,11 +70,11 @@ function waitLevel(seconds: number, targetSeconds: number): SlaLevel | undefined
   return undefined;
 }
 
-function Metric({ label, value, level }: { label: string; value: string; level?: SlaLevel }) {
+function Metric({ name, label, value, level }: { name: string; label: string; value: string; level?: SlaLevel }) {
   return (
     <div className="metric">
       <dt>{label}</dt>
-      <dd className={`num${level ? ` text-${level}` : ''}`}>
+      <dd className={`num${level ? ` text-${level}` : ''}`} data-metric={name}>
         <Figure text={value} />
       </dd>
     </div>
@@ -69,7 +82,7 @@ function Metric({ label, value, level }: { label: string; value: string; level?:
 }
 
 /** Digits at full size, units ("m", "s", "%") smaller; "—" and plain counts stay as they are. */
-function Figure({ text }: { text: string }) {
+export function Figure({ text }: { text: string }) {
   const parts = text.split(/(\d[\d,.]*)/).filter((part) => part !== '');
   if (parts.length === 1) return text;
   return parts.map((part, i) =>
@@ -87,7 +100,7 @@ function Figure({ text }: { text: string }) {
 function Count({ n, noun, level }: { n: number; noun: string; level: 'red' | 'amber' }) {
   const alarming = n > 0;
   return (
-    <span className={`tile-count num${alarming ? ` text-${level}` : ''}`}>
+    <span className={`tile-count num${alarming ? ` text-${level}` : ''}`} data-metric={noun === 'breached' ? 'breached' : 'at-risk'}>
       {alarming && <StatusIcon level={level} />}
       {formatCount(n)} {noun}
     </span>

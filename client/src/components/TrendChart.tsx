@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, XAxis, YAxis } from 'recharts';
 import { buildTrend, formatCount, trendTicks, type TrendPoint } from '../format';
-import { useWall } from '../store';
+import { useOps } from '../store';
 import { TREND_MINUTES } from '../wall-feed';
 
 const BACKLOG_COLOUR = '#79c0ff';
@@ -12,7 +12,7 @@ const GRID_COLOUR = '#263244';
 const MUTED_COLOUR = '#a8b3c2';
 
 export function TrendChart() {
-  const history = useWall((s) => s.history);
+  const history = useOps((s) => s.trend);
   const trend = useMemo(
     () => (history.generatedAt ? buildTrend(history.points, Date.parse(history.generatedAt), TREND_MINUTES) : []),
     [history],
@@ -64,6 +64,7 @@ export function TrendChart() {
               yAxisId="backlog"
               orientation="left"
               width="auto"
+              interval={0}
               allowDecimals={false}
               tickFormatter={(v: number) => formatCount(v)}
               tickLine={false}
@@ -74,6 +75,7 @@ export function TrendChart() {
               yAxisId="arrivals"
               orientation="right"
               width="auto"
+              interval={0}
               allowDecimals={false}
               tickFormatter={(v: number) => formatCount(v)}
               tickLine={false}

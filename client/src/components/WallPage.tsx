@@ -1,22 +1,61 @@
-/** The wall: header, stale banner, queue tiles and the trend. */
-import { dataAgeSeconds, isStale } from '../format';
-import { useWall } from '../store';
+/**
+ * The wall, a kiosk screen: header, stale banner, queue tiles (paged when they do not fit) and
+ * the trend. Dark, no cursor, no controls; full screen from the first touch of a key or pointer,
+ * since browsers allow full screen only after a gesture (a kiosk browser starts full screen).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useSearch } from '../router';
+import { useOps } from '../store';
+import { paginate, parsePaging } from '../wall-pages';
 import { Header } from './Header';
 import { QueueGrid } from './QueueGrid';
 import { StaleBanner } from './StaleBanner';
 import { TrendChart } from './TrendChart';
 
 export function WallPage() {
-  // A boolean selector: the page itself re-renders only when staleness flips.
-  const stale = useWall((s) => isStale(dataAgeSeconds(s.snapshot?.generated_at, s.now)));
+  // Booleans and id lists: the page itself re-renders only when they change, not every tick.
+  const stale = useOps((s) => s.stale && s.snapshot !== null);
+  const queueIds = useOps(useShallow((s) => s.snapshot?.queues.map((q) => q.queue) ?? []));
+  const search = useSearch();
+  const paging = useMemo(() => parsePaging(search), [search]);
+  const pages = useMemo(() => paginate(queueIds, paging.perPage), [queueIds, paging.perPage]);
+  const page = useRotation(pages.length, paging.rotateSeconds);
+  useFullScreenOnFirstGesture();
   return (
     <div className={`wall${stale ? ' wall-stale' : ''}`}>
-      <Header />
+      <Header page={pages.length > 1 ? { index: page, count: pages.length } : undefined} />
       <StaleBanner />
       <main className="wall-main">
-        <QueueGrid />
+        <QueueGrid queueIds={pages[page] ?? []} perPage={Math.max(...pages.map((p) => p.length), 1)} />
         <TrendChart />
       </main>
     </div>
   );
+}
+
+/** The page on show: advances every `rotateSeconds` while there is more than one. */
+function useRotation(pageCount: number, rotateSeconds: number): number {
+  const [page, setPage] = useState(0);
+  useEffect(() => {
+    if (pageCount <= 1) return;
+    const timer = setInterval(() => setPage((p) => (p + 1) % pageCount), rotateSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [pageCount, rotateSeconds]);
+  return pageCount > 0 ? page % pageCount : 0;
+}
+
+function useFullScreenOnFirstGesture(): void {
+  useEffect(() => {
+    const enter = (): void => {
+      if (!document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => {});
+    };
+    const options = { once: true } as const;
+    window.addEventListener('pointerdown', enter, options);
+    window.addEventListener('keydown', enter, options);
+    return () => {
+      window.removeEventListener('pointerdown', enter);
+      window.removeEventListener('keydown', enter);
+    };
+  }, []);
 }

@@ -1,0 +1,31 @@
+/** The lead's overview: a tile per queue (each opening its queue page), teams compared, alerts. */
+import { useShallow } from 'zustand/react/shallow';
+import { leadHref, type LeadRoute } from '../../lead-url';
+import { Link } from '../../router';
+import { useOps } from '../../store';
+import { QueueTile } from '../QueueTile';
+import { PendingPanel } from './PendingPanel';
+import { TeamTable } from './TeamTable';
+
+export function LeadOverview({ route }: { route: Extract<LeadRoute, { page: 'overview' }> }) {
+  const hasSnapshot = useOps((s) => s.snapshot !== null);
+  const queueIds = useOps(useShallow((s) => s.snapshot?.queues.map((q) => q.queue) ?? []));
+  if (!hasSnapshot) return <p className="placeholder lead-loading">Waiting for the first update from the server…</p>;
+  return (
+    <main className="lead-main">
+      <section aria-label="Queues" className="lead-tiles">
+        {queueIds.length === 0 && <p className="placeholder">No queue matches these filters.</p>}
+        {queueIds.map((id) => (
+          <Link key={id} to={leadHref({ page: 'queue', queue: id, range: '8h', filter: { queues: [], teams: route.filter.teams } })} className="tile-link">
+            <QueueTile queueId={id} />
+          </Link>
+        ))}
+      </section>
+      <section className="panel lead-panel">
+        <h2>Teams compared · last 60 min</h2>
+        <TeamTable queueIds={queueIds} />
+      </section>
+      <PendingPanel />
+    </main>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * The alerting loop (SPEC section 6): every `evaluateEveryMs` it reads the snapshot and the last
+ * minutes of arrivals from the `MetricsStore`, forecasts each queue, applies the demand-peak rule,
+ * moves the alert lifecycle, opens a capacity round when an alert fires, and expires unanswered
+ * capacity requests. It also fills `agents_needed` and `time_to_breach_minutes` into snapshots,
+ * so both stores stay as they are.
+ *
+ * NOTE: with several servers behind a load balancer each runs this loop; capacity requests then
+ * need one leader (not built: the embedded default and the tests run one server).
+ */
+import type { OpsConfig } from '../../streams/config.js';
+import type { HistoryPoint, MetricsSnapshot } from '../../streams/metrics-snapshot.js';
+import type { MetricsStore } from '../../streams/metrics-store.js';
+import type { Principal } from '../access.js';
+import type { CapacityDesk, DeskLogger } from '../capacity/capacity-desk.js';
+import { AlertBook, AlertError, type AlertBookOptions, type AlertTransition } from './alert-book.js';
+import type { Alert, PeakMeasures } from './contract.js';
+import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
+import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
+
+export interface AlertingOptions {
+  config: OpsConfig;
+  store: Pick<MetricsStore, 'snapshot' | 'history'>;
+  desk: CapacityDesk;
+  clock: () => number;
+  logger: DeskLogger;
+  /** Default 15 s. */
+  evaluateEveryMs?: number;
+  book?: Omit<AlertBookOptions, 'clock'>;
+  rule?: Partial<PeakRule>;
+  forecast?: Partial<ForecastOptions>;
+  /** History read at the first evaluation (default 7 days, the most the stores keep). */
+  bootstrapMinutes?: number;
+  /** Minutes re-read at every evaluation, so late events count (default 30). */
+  refreshMinutes?: number;
+  /** Counts notifications (Prometheus). */
+  onNotify?(alert: Alert): void;
+}
+
+export class Alerting {
+  readonly book: AlertBook;
+  readonly desk: CapacityDesk;
+  private readonly series = new Map<string, ArrivalSeries>();
+  private readonly latest = new Map<string, PeakMeasures>();
+  private readonly listeners = new Set<(alerts: Alert[]) => void>();
+  private readonly rule: PeakRule;
+  private readonly forecastOptions: ForecastOptions;
+  private bootstrapped = false;
+  private running: Promise<void> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly o: AlertingOptions) {
+    this.book = new AlertBook({ ...o.book, clock: o.clock });
+    this.desk = o.desk;
+    this.rule = { ...DEFAULT_PEAK_RULE, ...o.rule };
+    this.forecastOptions = { ...DEFAULT_FORECAST, ...o.forecast };
+    // Retention: the forecast's weeks plus a day of ratio window.
+    const minutes = (this.forecastOptions.weeks * 7 + 2) * 24 * 60;
+    for (const q of o.config.queues) this.series.set(q.id, new ArrivalSeries(minutes));
+    this.desk.stillNeeded = (alertId) => this.book.get(alertId)?.state === 'firing';
+  }
+
+  /** Starts evaluating every `evaluateEveryMs` (the first one at once). */
+  start(): void {
+    if (this.timer) return;
+    const run = () => void this.evaluate().catch((err: unknown) => this.o.logger.error({ err }, 'alert evaluation failed; the next one retries'));
+    this.timer = setInterval(run, this.o.evaluateEveryMs ?? 15_000);
+    this.timer.unref?.();
+    run();
+  }
+
+  /** Stops the loop and the desk (retries end; stored changes settle). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+    await this.desk.close();
+  }
+
+  /** One evaluation of every queue; concurrent calls share the one in progress. */
+  evaluate(): Promise<void> {
+    this.running ??= this.evaluateOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async evaluateOnce(): Promise<void> {
+    const now = this.o.clock();
+    const minutes = this.bootstrapped ? (this.o.refreshMinutes ?? 30) : (this.o.bootstrapMinutes ?? 7 * 24 * 60);
+    for (const q of this.o.config.queues) {
+      const history = await this.o.store.history(q.id, minutes, now);
+      feed(this.series.get(q.id)!, history.points);
+    }
+    this.bootstrapped = true;
+    const snapshot = await this.o.store.snapshot(now);
+    const transitions: AlertTransition[] = [];
+    for (const row of snapshot.queues) {
+      const queue = this.o.config.queueIndex.get(row.queue)!;
+      const series = this.series.get(row.queue)!;
+      const forecast = forecastArrivals(series, now, this.forecastOptions);
+      const { verdict, measures } = assessDemandPeak(
+        { queue, metrics: row, forecast, arrivalsLast15m: series.sum(now - INTERVAL_MS, now) },
+        this.rule,
+      );
+      this.latest.set(row.queue, measures);
+      transitions.push(...this.book.observe({ kind: 'demand-peak', queue: row.queue, queueName: queue.name, verdict, measures, summary: describePeak(queue.name, measures) }));
+    }
+    for (const t of transitions) await this.react(t);
+    await this.desk.tick();
+    if (transitions.length > 0) this.announce();
+  }
+
+  private async react(t: AlertTransition): Promise<void> {
+    const a = t.alert;
+    switch (t.change) {
+      case 'pending':
+        this.o.logger.info({ alert: a.id, queue: a.queue, measures: a.measures }, 'demand peak pending');
+        return;
+      case 'firing': {
+        this.o.logger.warn({ alert: a.id, queue: a.queue, measures: a.measures }, `demand peak FIRING: ${a.summary}`);
+        const request = await this.desk.requestCapacity(a);
+        if (request) this.book.linkCapacityRequest(a.id, request.request_id);
+        return;
+      }
+      case 'notified':
+        this.o.logger.warn({ alert: a.id, queue: a.queue, notifications: a.notifications }, `ALERT ${a.summary}`);
+        this.o.onNotify?.(a);
+        return;
+      case 'resolved':
+        this.o.logger.info({ alert: a.id, queue: a.queue }, 'demand peak resolved');
+        return;
+      default:
+    }
+  }
+
+  /** Fills `agents_needed` and `time_to_breach_minutes` from the last evaluation. */
+  enrich(snapshot: MetricsSnapshot): MetricsSnapshot {
+    if (this.latest.size === 0) return snapshot;
+    return {
+      ...snapshot,
+      queues: snapshot.queues.map((q) => {
+        const m = this.latest.get(q.queue);
+        return m ? { ...q, agents_needed: m.agents_needed, time_to_breach_minutes: m.time_to_breach_minutes } : q;
+      }),
+    };
+  }
+
+  /** Open and recent alerts. */
+  alerts(): Alert[] {
+    return this.book.list();
+  }
+
+  /** A lead acknowledges an alert of a queue its teams serve. */
+  acknowledge(id: string, principal: Principal, comment: string | undefined): Alert {
+    const alert = this.book.get(id);
+    if (!alert) throw new AlertError(404, `no alert "${id}"`);
+    if (principal.role === 'lead' && principal.teams) {
+      if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new AccessError(`alert "${id}" is about a queue your teams do not serve`);
+    }
+    const t = this.book.acknowledge(id, principal.name, comment);
+    this.o.logger.info({ alert: id, by: principal.name, comment: t.alert.acknowledged?.comment }, 'alert acknowledged');
+    this.announce();
+    return t.alert;
+  }
+
+  /** The queues served by any of these teams. */
+  queuesOfTeams(teams: readonly string[]): Set<string> {
+    return new Set(teams.flatMap((t) => this.o.config.teamIndex.get(t)?.queues ?? []));
+  }
+
+  /** Calls `listener` with the whole list whenever an alert changes. */
+  onChange(listener: (alerts: Alert[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private announce(): void {
+    const list = this.book.list();
+    for (const listener of this.listeners) listener(list);
+  }
+}
+
+export class AccessError extends Error {
+  readonly status = 403;
+}
+
+/** Writes history points into a series; leading minutes without arrivals are not history yet. */
+function feed(series: ArrivalSeries, points: readonly HistoryPoint[]): void {
+  for (const p of points) {
+    if (p.arrivals === 0 && !Number.isFinite(series.firstMs)) continue;
+    series.set(Math.floor(Date.parse(p.minute) / MINUTE_MS), p.arrivals);
+  }
+}

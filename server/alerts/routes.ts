@@ -1,0 +1,80 @@
+/**
+ * HTTP calls of the alerting (SPEC section 4): `GET /api/alerts`, `POST /api/alerts/:id/ack`,
+ * `GET /api/capacity-requests`, `POST /api/capacity-requests/:id/response`.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { requireRole, type AccessControl, type Principal } from '../access.js';
+import { CapacityError } from '../capacity/capacity-desk.js';
+import { AlertError } from './alert-book.js';
+import { AccessError, type Alerting } from './alerting.js';
+import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } from './contract.js';
+
+/** Queues a principal may see: a lead limited to teams sees the queues those teams serve. */
+export function visibleQueues(alerting: Pick<Alerting, 'queuesOfTeams'>, principal: Principal): Set<string> | undefined {
+  return principal.role === 'lead' && principal.teams ? alerting.queuesOfTeams(principal.teams) : undefined;
+}
+
+const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
+  Promise.resolve()
+    .then(() => fn(req, res))
+    .catch((err: unknown) => {
+      if (err instanceof CapacityError || err instanceof AlertError || err instanceof AccessError) {
+        const details = err instanceof CapacityError ? err.details : undefined;
+        res.status(err.status).json(details === undefined ? { error: err.message } : { error: err.message, details });
+        return;
+      }
+      next(err);
+    });
+};
+
+const json = express.json({ type: () => true, limit: '16kb' });
+
+/** The router, mounted under `/api`. */
+export function alertingRouter(alerting: Alerting, access: AccessControl, clock: () => number): express.Router {
+  const router = express.Router();
+
+  router.get(
+    '/alerts',
+    requireRole(access, 'viewer'),
+    handle((req, res) => {
+      const queues = visibleQueues(alerting, req.principal!);
+      const body: AlertsResponse = { generated_at: new Date(clock()).toISOString(), alerts: alerting.alerts().filter((a) => !queues || queues.has(a.queue)) };
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    '/alerts/:id/ack',
+    requireRole(access, 'lead'),
+    json,
+    handle((req, res) => {
+      const parsed = ackRequestSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new CapacityError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      res.json(alerting.acknowledge(String(req.params.id), req.principal!, parsed.data.comment));
+    }),
+  );
+
+  router.get(
+    '/capacity-requests',
+    requireRole(access, 'viewer'),
+    handle((req, res) => {
+      const queues = visibleQueues(alerting, req.principal!);
+      const body: CapacityRequestsResponse = {
+        generated_at: new Date(clock()).toISOString(),
+        requests: alerting.desk.list().filter((r) => !queues || queues.has(r.queue)),
+      };
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    '/capacity-requests/:id/response',
+    requireRole(access, 'partner'),
+    json,
+    handle(async (req, res) => {
+      res.json(await alerting.desk.respond(String(req.params.id), req.principal!, req.body));
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CapacityChange, CapacityRequest } from '../server/alerts/contract.js';
+import { ClickHouseCapacityStore } from '../server/capacity/clickhouse-capacity-store.js';
+import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
+import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
+import { clickHouseReachable, CLICKHOUSE_URL } from './support/clickhouse.js';
+import { refConfig } from './support/random-events.js';
+
+const T0 = Date.parse('2026-11-26T09:30:00.000Z');
+
+function request(id: string, createdMs: number, over: Partial<CapacityRequest> = {}): CapacityRequest {
+  return {
+    request_id: id,
+    queue: 'insurance',
+    partner: 'partner-x',
+    agents_requested: 6,
+    window_start: new Date(createdMs).toISOString(),
+    window_end: new Date(createdMs + 7_200_000).toISOString(),
+    respond_by: new Date(createdMs + 900_000).toISOString(),
+    reason: { kind: 'demand-peak', alert_id: 'a1', agents_needed: 34, staffed_agents: 28, forecast_next_60m: 300, projected_sla: 0.4, sla_goal: 0.9, time_to_breach_minutes: 35, committed_elsewhere: 0 },
+    alert_id: 'a1',
+    partner_name: "Partner X's \"BPO\" \\ ünïcode",
+    state: 'delivering',
+    agents_committed: null,
+    attempts: 0,
+    last_error: null,
+    created_at: new Date(createdMs).toISOString(),
+    updated_at: new Date(createdMs).toISOString(),
+    answered_at: null,
+    escalated_from: null,
+    escalated_to: null,
+    ...over,
+  };
+}
+
+/** The same story of changes for both stores: two requests, the first answered. */
+function story(): CapacityChange[] {
+  const r1 = request('req-1', T0);
+  const r2 = request("req-2'; DROP TABLE x; --", T0 + 60_000, { partner: 'partner-y' });
+  return [
+    { change: 'created', seq: 1, at: r1.created_at, request: r1 },
+    { change: 'delivered', seq: 2, at: new Date(T0 + 1000).toISOString(), request: { ...r1, state: 'awaiting_response', attempts: 1 } },
+    { change: 'created', seq: 1, at: r2.created_at, request: r2 },
+    { change: 'partial', seq: 3, at: new Date(T0 + 120_000).toISOString(), request: { ...r1, state: 'partial', attempts: 1, agents_committed: 2, answered_at: new Date(T0 + 120_000).toISOString() } },
+  ];
+}
+
+describe.skipIf(!clickHouseReachable())('capacity requests stored in ClickHouse (migration 002)', () => {
+  let metrics: ClickHouseStore;
+  afterAll(async () => {
+    if (!metrics) return;
+    await metrics.client.command({ query: `DROP DATABASE IF EXISTS ${metrics.database}` });
+    await metrics.close();
+  });
+
+  it('keeps every change and answers the latest state of each request, like the embedded store', async () => {
+    metrics = await openClickHouseStore({ url: CLICKHOUSE_URL, database: `ops_test_${randomBytes(4).toString('hex')}`, config: refConfig });
+    const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
+    const embedded = new EmbeddedCapacityStore();
+    for (const change of story()) {
+      await clickhouse.record(change);
+      await embedded.record(change);
+    }
+    const latest = await clickhouse.latest(T0);
+    expect(latest.map((r) => [r.request_id, r.state])).toEqual([
+      ["req-2'; DROP TABLE x; --", 'delivering'],
+      ['req-1', 'partial'],
+    ]);
+    expect(latest).toEqual(await embedded.latest(T0));
+    expect(await clickhouse.latest(T0 + 1)).toEqual(await embedded.latest(T0 + 1));
+    expect((await clickhouse.changes('req-1')).map((c) => [c.seq, c.change])).toEqual([[1, 'created'], [2, 'delivered'], [3, 'partial']]);
+    expect(await clickhouse.changes('req-1')).toEqual(await embedded.changes('req-1'));
+    expect(await clickhouse.changes('nope')).toEqual([]);
+  });
+});

@@ -1,0 +1,289 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../server/access.js';
+import type { Alert, CapacityChange } from '../server/alerts/contract.js';
+import { CapacityDesk, CapacityError } from '../server/capacity/capacity-desk.js';
+import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
+import { signWebhook, verifyWebhook } from '../server/capacity/signing.js';
+import { parseConfig } from '../streams/config.js';
+import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
+import { CAPACITY_TOPIC } from '../streams/events.js';
+
+const SECRETS: Record<string, string> = {
+  NORTH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  SOUTH_SECRET: 'a plain shared secret',
+};
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  verified: boolean;
+}
+
+/** A partner's webhook endpoint on loopback: verifies signatures, answers as scripted. */
+async function fakePartner(secret: string, answer: (n: number) => number | 'hang' = () => 200) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      let verified = true;
+      try {
+        verifyWebhook(secret, body, req.headers);
+      } catch {
+        verified = false;
+      }
+      received.push({ headers: req.headers, body, verified });
+      const status = answer(received.length);
+      if (status === 'hang') return; // never answers: the sender times out
+      res.writeHead(verified ? status : 401, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/capacity`,
+    received,
+    close: () => new Promise<void>((resolve) => server.closeAllConnections() ?? server.close(() => resolve())),
+  };
+}
+
+const NOW = Date.parse('2026-11-26T09:30:00.000Z');
+
+function configFor(northUrl: string, southUrl: string, northMax = 20) {
+  return parseConfig({
+    queues: [{ id: 'insurance', name: 'Insurance verification', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600 }],
+    teams: [
+      { id: 'inhouse', name: 'In-house', kind: 'inhouse', queues: ['insurance'] },
+      { id: 'north', name: 'North BPO', kind: 'partner', queues: ['insurance'], capacity: { webhook_url: northUrl, secret_env: 'NORTH_SECRET', respond_within_seconds: 900, max_agents: northMax } },
+      { id: 'south', name: 'South BPO', kind: 'partner', queues: ['insurance'], capacity: { webhook_url: southUrl, secret_env: 'SOUTH_SECRET', respond_within_seconds: 600, max_agents: 15 } },
+    ],
+  });
+}
+
+function firingAlert(shortfall: number, id = 'demand-peak.insurance.1'): Alert {
+  return {
+    id,
+    kind: 'demand-peak',
+    queue: 'insurance',
+    queue_name: 'Insurance verification',
+    state: 'firing',
+    summary: 'short',
+    started_at: new Date(NOW - 120_000).toISOString(),
+    firing_at: new Date(NOW).toISOString(),
+    resolved_at: null,
+    updated_at: new Date(NOW).toISOString(),
+    notifications: 1,
+    last_notified_at: new Date(NOW).toISOString(),
+    acknowledged: null,
+    measures: {
+      agents_needed: 28 + shortfall,
+      staffed_agents: 28,
+      shortfall,
+      arrivals_last_15m: 80,
+      forecast_last_15m: 50,
+      forecast_next_60m: 300,
+      forecast_method: 'ewma',
+      projected_sla: 0.4,
+      sla_goal: 0.9,
+      time_to_breach_minutes: 35,
+    },
+    capacity_request_ids: [],
+  };
+}
+
+const quiet = { info() {}, warn() {}, error() {} };
+const north: Principal = { name: 'north', role: 'partner', team: 'north' };
+const south: Principal = { name: 'south', role: 'partner', team: 'south' };
+
+describe('capacity desk', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0)) await c();
+  });
+
+  async function setup(opts: { north?: (n: number) => number | 'hang'; south?: (n: number) => number | 'hang'; northMax?: number } = {}) {
+    const n = await fakePartner(SECRETS.NORTH_SECRET, opts.north);
+    const s = await fakePartner(SECRETS.SOUTH_SECRET, opts.south);
+    let now = NOW;
+    const store = new EmbeddedCapacityStore();
+    const log = new EmbeddedEventLog();
+    const desk = new CapacityDesk({
+      config: configFor(n.url, s.url, opts.northMax),
+      store,
+      log,
+      secret: (name) => SECRETS[name],
+      clock: () => now,
+      logger: quiet,
+      delivery: { baseDelayMs: 10, maxDelayMs: 40, timeoutMs: 300, maxAttempts: 4 },
+    });
+    cleanup.push(async () => {
+      await desk.close();
+      await n.close();
+      await s.close();
+      await log.close();
+    });
+    // One request, one key, one partition: its changes in order.
+    const published = () => [0, 1, 2, 3, 4, 5].flatMap((p) => log.read(CAPACITY_TOPIC, p, 0, 10_000)).map((r) => JSON.parse(r.value) as CapacityChange);
+    return { n, s, desk, store, log, published, advance: (ms: number) => (now += ms) };
+  }
+
+  it('sends one signed request per SPEC section 6 and records every change, stored and published in order', async () => {
+    const { n, desk, store, published } = await setup();
+    const first = await desk.requestCapacity(firingAlert(6));
+    await desk.idle();
+    expect(n.received).toHaveLength(1);
+    const got = n.received[0];
+    expect(got.verified).toBe(true);
+    expect(got.headers['webhook-id']).toBe(first!.request_id);
+    expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    // The signature is exactly HMAC-SHA256 of "id.timestamp.body" with the secret.
+    const resigned = signWebhook(SECRETS.NORTH_SECRET, first!.request_id, new Date(Number(got.headers['webhook-timestamp']) * 1000), got.body);
+    expect(got.headers['webhook-signature']).toBe(resigned['webhook-signature']);
+    expect(JSON.parse(got.body)).toEqual({
+      request_id: first!.request_id,
+      queue: 'insurance',
+      partner: 'north',
+      agents_requested: 6,
+      window_start: '2026-11-26T09:30:00.000Z',
+      window_end: '2026-11-26T11:30:00.000Z',
+      respond_by: '2026-11-26T09:45:00.000Z',
+      reason: expect.objectContaining({ kind: 'demand-peak', alert_id: 'demand-peak.insurance.1', agents_needed: 34, staffed_agents: 28, committed_elsewhere: 0 }),
+    });
+    expect(desk.get(first!.request_id)).toMatchObject({ state: 'awaiting_response', attempts: 1 });
+    // Once per alert: a second call for the same alert asks nobody.
+    expect(await desk.requestCapacity(firingAlert(6))).toBeUndefined();
+
+    const answered = await desk.respond(first!.request_id, north, { decision: 'accepted', agents_committed: 6 });
+    expect(answered).toMatchObject({ state: 'accepted', agents_committed: 6, answered_at: '2026-11-26T09:30:00.000Z' });
+    await desk.idle();
+    expect((await store.changes(first!.request_id)).map((c) => [c.seq, c.change, c.request.state])).toEqual([
+      [1, 'created', 'delivering'],
+      [2, 'delivered', 'awaiting_response'],
+      [3, 'accepted', 'accepted'],
+    ]);
+    expect(published().map((c) => c.change)).toEqual(['created', 'delivered', 'accepted']);
+    expect(await store.latest(0)).toEqual([desk.get(first!.request_id)]);
+  });
+
+  it('retries a 500 with backoff and records exactly one request; a 4xx is not retried', async () => {
+    const { n, s, desk } = await setup({ north: (k) => (k === 1 ? 500 : 200), south: () => 404 });
+    const first = await desk.requestCapacity(firingAlert(6));
+    await desk.idle();
+    expect(n.received).toHaveLength(2);
+    expect(new Set(n.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([first!.request_id]));
+    expect(n.received.every((r) => r.verified)).toBe(true);
+    expect(desk.list()).toHaveLength(1);
+    expect(desk.get(first!.request_id)).toMatchObject({ state: 'awaiting_response', attempts: 2, last_error: null });
+
+    // South answers 404: one attempt, undeliverable, and the round moves on (nobody left).
+    await desk.respond(first!.request_id, north, { decision: 'declined' });
+    await desk.idle();
+    expect(s.received).toHaveLength(1);
+    const second = desk.list()[0];
+    expect(second).toMatchObject({ partner: 'south', state: 'undeliverable', attempts: 1, last_error: 'the partner refused the webhook: HTTP 404' });
+  });
+
+  it('gives up on a partner that never answers the webhook, within the attempts, and escalates', async () => {
+    const { n, s, desk } = await setup({ north: () => 'hang' });
+    await desk.requestCapacity(firingAlert(6));
+    await desk.idle();
+    expect(n.received).toHaveLength(4);
+    const [toSouth, toNorth] = desk.list();
+    expect(toNorth).toMatchObject({ state: 'undeliverable', attempts: 4, escalated_to: toSouth.request_id });
+    expect(toNorth.last_error).toMatch(/no answer within 300 ms; gave up after 4 attempts/);
+    expect(toSouth).toMatchObject({ partner: 'south', agents_requested: 6, escalated_from: toNorth.request_id, state: 'awaiting_response' });
+    expect(s.received).toHaveLength(1);
+  });
+
+  it('escalates a decline, the rest of a partial answer, and silence past respond_by', async () => {
+    // Decline -> south is asked for all of it.
+    const a = await setup();
+    const r1 = await a.desk.requestCapacity(firingAlert(6));
+    await a.desk.idle();
+    await a.desk.respond(r1!.request_id, north, { decision: 'declined' });
+    await a.desk.idle();
+    expect(a.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 6, escalated_from: r1!.request_id, reason: expect.objectContaining({ committed_elsewhere: 0 }) });
+    expect(a.s.received).toHaveLength(1);
+
+    // Partial (4 of 10) -> south is asked for the other 6.
+    const b = await setup();
+    const r2 = await b.desk.requestCapacity(firingAlert(10));
+    await b.desk.idle();
+    await b.desk.respond(r2!.request_id, north, { decision: 'partial', agents_committed: 4 });
+    await b.desk.idle();
+    expect(b.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 6, reason: expect.objectContaining({ committed_elsewhere: 4 }) });
+
+    // Silence -> nothing until respond_by, then expired and south asked.
+    const c = await setup();
+    const r3 = await c.desk.requestCapacity(firingAlert(6));
+    await c.desk.idle();
+    c.advance(15 * 60_000 - 1);
+    await c.desk.tick();
+    expect(c.desk.list()).toHaveLength(1);
+    c.advance(1);
+    await c.desk.tick();
+    await c.desk.idle();
+    expect(c.desk.get(r3!.request_id)).toMatchObject({ state: 'expired' });
+    expect(c.desk.list()[0]).toMatchObject({ partner: 'south', state: 'awaiting_response', respond_by: new Date(NOW + 15 * 60_000 + 600_000).toISOString() });
+    // A late answer is refused: the request has gone to the next partner.
+    await expect(c.desk.respond(r3!.request_id, north, { decision: 'accepted' })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('asks the next partner for what max_agents left out, and stops escalating once the alert is over', async () => {
+    const a = await setup({ northMax: 5 });
+    const r1 = await a.desk.requestCapacity(firingAlert(12));
+    expect(r1!.agents_requested).toBe(5);
+    await a.desk.idle();
+    await a.desk.respond(r1!.request_id, north, { decision: 'accepted' });
+    await a.desk.idle();
+    expect(a.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 7 });
+
+    const b = await setup();
+    b.desk.stillNeeded = () => false;
+    const r2 = await b.desk.requestCapacity(firingAlert(6));
+    await b.desk.idle();
+    await b.desk.respond(r2!.request_id, north, { decision: 'declined' });
+    await b.desk.idle();
+    expect(b.desk.list()).toHaveLength(1);
+  });
+
+  it('checks who answers and what: own requests only, consistent numbers, idempotent repeats', async () => {
+    const { desk } = await setup();
+    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    await desk.idle();
+    const err = (p: Promise<unknown>) => p.then(() => undefined, (e: CapacityError) => [e.status, e.message]);
+    expect(await err(desk.respond('nope', north, { decision: 'accepted' }))).toEqual([404, 'no capacity request "nope"']);
+    expect(await err(desk.respond(r.request_id, south, { decision: 'accepted' }))).toEqual([403, `capacity request "${r.request_id}" was not sent to you`]);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'maybe' })))?.[0]).toBe(400);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted', agents_committed: 3 })))?.[0]).toBe(400);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 6 })))?.[0]).toBe(400);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'partial' })))?.[0]).toBe(400);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted', note: 'x' })))?.[0]).toBe(400);
+    const first = await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 });
+    expect(await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 })).toEqual(first);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted' })))?.[0]).toBe(409);
+  });
+
+  it('restores rounds from the store after a restart and resumes deliveries', async () => {
+    const { desk, store, n } = await setup();
+    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    await desk.idle();
+    const again = new CapacityDesk({
+      config: configFor(n.url, n.url),
+      store,
+      log: new EmbeddedEventLog(),
+      secret: (name) => SECRETS[name],
+      clock: () => NOW,
+      logger: quiet,
+    });
+    await again.restore();
+    expect(again.get(r.request_id)).toEqual(desk.get(r.request_id));
+    await again.respond(r.request_id, north, { decision: 'declined' });
+    await again.idle();
+    expect(again.list()[0]).toMatchObject({ partner: 'south', escalated_from: r.request_id });
+    expect((await store.changes(r.request_id)).map((c) => c.seq)).toEqual([1, 2, 3, 4]);
+    await again.close();
+  });
+});
