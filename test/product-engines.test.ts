@@ -3,6 +3,7 @@
  * into Kafka and reads metrics from ClickHouse, runs no worker and no simulator by default; with
  * only one of them it refuses to start, naming the missing one.
  */
+import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { readEnv } from '../server/env.js';
@@ -52,11 +53,20 @@ describeWithEngines(engines, 'the server on Kafka and ClickHouse', () => {
     expect(a.output()).toMatch(/"log":"kafka","store":"clickhouse","simulator":"off"/);
     expect(a.output()).not.toMatch(/stream worker/);
 
-    const [sa, sb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/api/metrics`)).json()));
-    expect(sa.queues.map((q: { queue: string }) => q.queue)).toEqual(['registration', 'scheduling', 'insurance', 'documentation', 'billing', 'communication']);
-    expect(sa.totals.staffed_agents).toBe(11);
-    const { generated_at: _a, ...restA } = sa;
-    const { generated_at: _b, ...restB } = sb;
+    // NOTE: each server fills its forecast fields after its first alerting round; compare once both have.
+    const both = async () => {
+      const [sa, sb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/api/metrics`)).json()));
+      const { generated_at: _a, ...restA } = sa;
+      const { generated_at: _b, ...restB } = sb;
+      return [restA, restB];
+    };
+    let [restA, restB] = await both();
+    for (let deadline = Date.now() + 10_000; !isDeepStrictEqual(restA, restB) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      [restA, restB] = await both();
+    }
+    expect(restA.queues.map((q: { queue: string }) => q.queue)).toEqual(['registration', 'scheduling', 'insurance', 'documentation', 'billing', 'communication']);
+    expect(restA.totals.staffed_agents).toBe(11);
     expect(restA).toEqual(restB);
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
