@@ -13,6 +13,7 @@ import { KindSplitRow } from './KindSplitRow';
 import { Sparkline } from './Sparkline';
 import { StatusBadge } from './StatusBadge';
 import { StatusIcon } from './Icons';
+import './tile.css';
 
 export function QueueTile({ queueId }: { queueId: string }) {
   // Narrow: this tile re-renders for its own queue only, never for the clock.
