@@ -56,16 +56,20 @@ function snapshotWithOpenTasks(): void {
   }
   gc?.();
   const rss = process.memoryUsage().rss;
-  const times: number[] = [];
+  const t = performance.now();
   let snapshot = engine.snapshot(NOW);
-  for (let i = 0; i < 500; i++) {
+  const first = performance.now() - t;
+  // Warm-up (JIT) apart; then one snapshot per simulated second, the window sliding each time.
+  for (let i = 1; i <= 50; i++) engine.snapshot(NOW + i * 1000);
+  const times: number[] = [];
+  for (let i = 51; i < 1051; i++) {
     const t0 = performance.now();
     snapshot = engine.snapshot(NOW + i * 1000);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)].toFixed(3);
-  console.log(`snapshot with ${snapshot.totals.backlog.toLocaleString('en')} open tasks over ${snapshot.queues.length} queues: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms (target <= 5 ms)`);
+  console.log(`snapshot with ${snapshot.totals.backlog.toLocaleString('en')} open tasks over ${snapshot.queues.length} queues: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms over ${times.length} snapshots after 50 warm-up ones; the very first took ${first.toFixed(1)} ms (target <= 5 ms)`);
   console.log(`resident memory with them: ${(rss / 2 ** 20).toFixed(0)} MB (process total; ${((rss - rssBefore) / 2 ** 20).toFixed(0)} MB for the engine) (target <= 600 MB)`);
 }
 
