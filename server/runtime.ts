@@ -14,6 +14,7 @@ import type { MetricsStore } from '../streams/metrics-store.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { createSimulator } from '../seed/simulator.js';
 import { simulatorEnv } from '../seed/simulator-env.js';
+import { createProductAlerting } from './alerts/product-alerting.js';
 import { createApp, type App } from './app.js';
 import type { Env } from './env.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -30,6 +31,9 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
   const config = loadConfig(env.OPS_CONFIG);
   const telemetry = createTelemetry();
   const { log, store, worker } = await openEngines(env, config, logger, telemetry);
+  const sim = simulatorEnv(process.env);
+  const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: sim.backfillHours, speed: sim.speed, seed: sim.seed }) : undefined;
+  const alerts = await createProductAlerting({ config, store, log, logger, telemetry, env: process.env, simulator });
 
   const app = createApp({
     config,
@@ -39,6 +43,8 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
     telemetry,
     tickMs: env.TICK_MS,
     awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
+    alerting: alerts.alerting,
+    routes: alerts.routes,
   });
 
   let host = env.HOST ?? '127.0.0.1';
@@ -54,16 +60,18 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://${host}:${port}`;
 
-  const sim = simulatorEnv(process.env);
-  const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: sim.backfillHours, speed: sim.speed, seed: sim.seed }) : undefined;
   if (simulator) {
     void simulator
       .backfill()
       .then(({ events }) => {
         logger.info({ events }, 'simulator backfilled history');
         simulator.start();
+        // NOTE: alerting starts on the backfilled history, not on a half-written one.
+        alerts.start(url);
       })
       .catch((err) => logger.error({ err }, 'simulator failed'));
+  } else {
+    alerts.start(url);
   }
   logger.info({ url, wall: `${url}/wall`, log: log.kind, store: store.kind, simulator: env.SIMULATOR }, 'Ops Command Center is up');
 
@@ -75,6 +83,7 @@ export async function startProduct(env: Env, logger: Logger): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         await simulator?.stop();
+        await alerts.stop();
         await app.close();
         await worker?.stop();
         await log.close();

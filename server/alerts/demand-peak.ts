@@ -51,7 +51,7 @@ export function assessDemandPeak(input: PeakInput, rule: PeakRule = DEFAULT_PEAK
 
   const rates = forecast.intervals.map((n) => n / INTERVAL_SECONDS);
   const needed = Math.max(0, ...rates.map((rate) => agentsNeeded({ arrivalsPerSecond: rate, handlingSeconds: aht, targetSeconds: target, goal })));
-  const projectedSla = projectSla(rates, forecast.intervals, staffed, aht, target, metrics.waiting);
+  const projectedSla = projectSla(rates, staffed, aht, target, metrics.waiting);
   const timeToBreach = minutesToBreach(input, rates, rule);
 
   const expectedLast = forecast.lastInterval;
@@ -81,22 +81,34 @@ export function assessDemandPeak(input: PeakInput, rule: PeakRule = DEFAULT_PEAK
 }
 
 /**
- * Erlang C service level of the staffed agents over the coming hour, weighted by the forecast
- * arrivals of each interval. Arrivals first wait for the part of today's line beyond its
- * steady-state length to clear, so that wait comes off the target.
+ * Share of the coming hour's arrivals expected to start within the target with today's staff.
+ * Minute by minute, a task arriving first waits for the line ahead of it (the part of today's line
+ * beyond its steady-state length, then growing or draining with forecast arrivals against what the
+ * staffed agents finish); on top of that wait, Erlang C gives the chance of starting within what
+ * is left of the target. Where the agents cannot keep up (N <= A) the line alone decides.
+ * NOTE: plain steady-state Erlang C would say 0% for any temporary overload, even on a queue with
+ * a 4-hour target that the line will not come near.
  */
-function projectSla(rates: number[], counts: number[], staffed: number, aht: number, target: number, waiting: number): number {
-  const total = counts.reduce((a, b) => a + b, 0);
+function projectSla(rates: number[], staffed: number, aht: number, target: number, waiting: number): number {
+  const total = rates.reduce((a, b) => a + b, 0);
   if (total === 0) return 1;
   if (staffed === 0) return 0;
+  const serviceRate = staffed / aht;
   const erlangs0 = rates[0] * aht;
   const steadyLine = staffed > erlangs0 ? (erlangC(staffed, erlangs0) * erlangs0) / (staffed - erlangs0) : 0;
-  const lineDelay = (Math.max(0, waiting - steadyLine) * aht) / staffed;
+  let line = Math.max(0, waiting - steadyLine);
   let weighted = 0;
-  rates.forEach((rate, i) => {
-    weighted += counts[i] * serviceLevel(staffed, rate * aht, target - lineDelay, aht);
-  });
-  return weighted / total;
+  let arrivals = 0;
+  for (let minute = 0; minute < rates.length * (INTERVAL_SECONDS / 60); minute++) {
+    const rate = rates[Math.floor((minute * 60) / INTERVAL_SECONDS)];
+    const erlangs = rate * aht;
+    const wait = line / serviceRate;
+    const level = staffed > erlangs ? serviceLevel(staffed, erlangs, target - wait, aht) : wait <= target ? 1 : 0;
+    weighted += rate * level;
+    arrivals += rate;
+    line = Math.max(0, line + (rate - serviceRate) * 60);
+  }
+  return arrivals === 0 ? 1 : weighted / arrivals;
 }
 
 /**
