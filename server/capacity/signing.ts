@@ -8,11 +8,12 @@
  */
 import { Webhook } from 'standardwebhooks';
 
-export interface SignedHeaders {
+// NOTE: a type, not an interface, so that it fits wherever plain header records go.
+export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** A Webhook signer/verifier for a secret as it comes from the environment. */
 export function webhookFor(secret: string): Webhook {
