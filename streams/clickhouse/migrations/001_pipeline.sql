@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS {db}.window_facts (
   at Int64,
   wait_ms Int64,
   n Int64
-) ENGINE = SummingMergeTree PARTITION BY intDiv(at, 604800000) ORDER BY (queue, team, fact, at, wait_ms);
+) ENGINE = SummingMergeTree PARTITION BY intDiv(at, 86400000) ORDER BY (queue, team, fact, at, wait_ms);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.window_facts_mv TO {db}.window_facts AS
   SELECT queue, team, fact, at, wait_ms, n FROM {db}.ingest WHERE kind = 5;
