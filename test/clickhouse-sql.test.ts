@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ident, literal, quoteString, sql } from '../streams/clickhouse/sql.js';
-import { clickHouseReachable, CLICKHOUSE_URL } from './support/clickhouse.js';
+import { describeWithEngines, requireEngines } from './support/engines.js';
+
+const engines = await requireEngines();
 
 describe('SQL literal formatter', () => {
   it('escapes what could end or bend a string', () => {
@@ -35,12 +37,12 @@ describe('SQL literal formatter', () => {
     expect(sql`SELECT * FROM ${ident('t')} WHERE id IN ${['x', "y'"]} AND n > ${5}`.text).toBe("SELECT * FROM t WHERE id IN ['x', 'y\\''] AND n > 5");
   });
 
-  describe.skipIf(!clickHouseReachable())('round trip through ClickHouse 18.16', () => {
+  describeWithEngines(engines, 'round trip through ClickHouse 18.16', () => {
     it('reads back every string exactly as sent', async () => {
       const samples = fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), 200);
       samples.push("'", '\\', "\\'", '\0', '\n\r\t', '\u0000\u0001\u001f\u007f', '🚑', "a'b\\c\nd");
       const query = `SELECT [${samples.map(literal).join(', ')}] AS v FORMAT JSONEachRow`;
-      const res = await fetch(CLICKHOUSE_URL, { method: 'POST', body: query });
+      const res = await fetch(engines.clickhouseUrl, { method: 'POST', body: query });
       expect(res.status, await res.clone().text()).toBe(200);
       const row = (await res.json()) as { v: string[] };
       expect(row.v).toEqual(samples);

@@ -1,23 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import type { OpsEvent } from '../streams/events.js';
-import { clickHouseReachable, CLICKHOUSE_URL } from './support/clickhouse.js';
+import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
 import { KNOWN, KNOWN_REGISTRATION, KNOWN_TEAMS } from './support/known-events.js';
 import { eventSetArb, REF_NOW, refConfig } from './support/random-events.js';
 
+const engines = await requireEngines();
 const databases: ClickHouseStore[] = [];
 async function freshStore(database?: string): Promise<ClickHouseStore> {
-  const store = await openClickHouseStore({ url: CLICKHOUSE_URL, database: database ?? `ops_test_${randomBytes(4).toString('hex')}`, config: refConfig });
+  const store = await openClickHouseStore({ url: engines.clickhouseUrl, database: database ?? uniqueName('ops_test'), config: refConfig });
   databases.push(store);
   return store;
 }
 
 const withoutTime = <T extends { generated_at: string }>(x: T) => ({ ...x, generated_at: undefined });
 
-describe.skipIf(!clickHouseReachable())('ClickHouse store against the embedded engine', () => {
+describeWithEngines(engines, 'ClickHouse store against the embedded engine', () => {
   afterAll(async () => {
     const dropped = new Set<string>();
     for (const store of databases) {
