@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { CapacityChange, CapacityRequest } from '../server/alerts/contract.js';
 import { ClickHouseCapacityStore } from '../server/capacity/clickhouse-capacity-store.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
-import { clickHouseReachable, CLICKHOUSE_URL } from './support/clickhouse.js';
+import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
 import { refConfig } from './support/random-events.js';
+
+const engines = await requireEngines();
 
 const T0 = Date.parse('2026-11-26T09:30:00.000Z');
 
@@ -46,7 +47,7 @@ function story(): CapacityChange[] {
   ];
 }
 
-describe.skipIf(!clickHouseReachable())('capacity requests stored in ClickHouse (migration 002)', () => {
+describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 002)', () => {
   let metrics: ClickHouseStore;
   afterAll(async () => {
     if (!metrics) return;
@@ -55,7 +56,7 @@ describe.skipIf(!clickHouseReachable())('capacity requests stored in ClickHouse 
   });
 
   it('keeps every change and answers the latest state of each request, like the embedded store', async () => {
-    metrics = await openClickHouseStore({ url: CLICKHOUSE_URL, database: `ops_test_${randomBytes(4).toString('hex')}`, config: refConfig });
+    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
     const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
     const embedded = new EmbeddedCapacityStore();
     for (const change of story()) {

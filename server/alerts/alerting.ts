@@ -57,7 +57,9 @@ export class Alerting {
     // Retention: the forecast's weeks plus a day of ratio window.
     const minutes = (this.forecastOptions.weeks * 7 + 2) * 24 * 60;
     for (const q of o.config.queues) this.series.set(q.id, new ArrivalSeries(minutes));
-    this.desk.stillNeeded = (alertId) => this.book.get(alertId)?.state === 'firing';
+    // NOTE: after a restart the desk holds rounds of alerts this process never raised: the queue's
+    // demand peak firing again stands for them.
+    this.desk.stillNeeded = (alertId, queue) => (this.book.get(alertId) ?? this.book.openFor('demand-peak', queue))?.state === 'firing';
   }
 
   /** Starts evaluating every `evaluateEveryMs` (the first one at once). */

@@ -97,7 +97,7 @@ export class CapacityDesk {
   private readonly wallClock: () => number;
   private readonly windowMs: number;
   /** Whether an alert still wants capacity; escalation stops once it resolved. Set by the alerting. */
-  stillNeeded: (alertId: string) => boolean = () => true;
+  stillNeeded: (alertId: string, queue: string) => boolean = () => true;
 
   constructor(private readonly o: CapacityDeskOptions) {
     this.policy = { ...DEFAULT_DELIVERY, ...o.delivery };
@@ -304,7 +304,7 @@ export class CapacityDesk {
   private async escalateIfShort(r: CapacityRequest): Promise<void> {
     const round = this.rounds.get(r.alert_id);
     if (!round || this.closed || r.escalated_to) return;
-    if (!this.stillNeeded(r.alert_id)) return;
+    if (!this.stillNeeded(r.alert_id, r.queue)) return;
     await this.askNext(round, r);
   }
 
