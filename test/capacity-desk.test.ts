@@ -249,6 +249,27 @@ describe('capacity desk', () => {
     expect(b.desk.list()).toHaveLength(1);
   });
 
+  it('tops up a peak that keeps firing short of agents, once a round has ended, at most every 15 minutes', async () => {
+    const { desk, advance } = await setup();
+    const r1 = (await desk.requestCapacity(firingAlert(6)))!;
+    await desk.idle();
+    advance(20 * 60_000);
+    // The first round is still open (no answer yet, and not past respond_by before the tick): no top-up.
+    expect(await desk.requestCapacity(firingAlert(9))).toBeUndefined();
+    await desk.respond(r1.request_id, north, { decision: 'accepted' });
+    await desk.idle();
+    const r2 = await desk.requestCapacity(firingAlert(9));
+    expect(r2).toMatchObject({ partner: 'north', agents_requested: 9, escalated_from: null });
+    await desk.idle();
+    await desk.respond(r2!.request_id, north, { decision: 'accepted' });
+    advance(14 * 60_000);
+    expect(await desk.requestCapacity(firingAlert(3))).toBeUndefined();
+    advance(60_000);
+    expect(await desk.requestCapacity({ ...firingAlert(3), state: 'resolved' })).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(0))).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(3))).toMatchObject({ agents_requested: 3 });
+  });
+
   it('checks who answers and what: own requests only, consistent numbers, idempotent repeats', async () => {
     const { desk } = await setup();
     const r = (await desk.requestCapacity(firingAlert(6)))!;

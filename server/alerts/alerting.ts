@@ -110,6 +110,15 @@ export class Alerting {
     }
     for (const t of transitions) await this.react(t);
     await this.desk.tick();
+    // A peak that keeps firing short of agents after a round ended gets topped up (the desk paces it).
+    for (const alert of this.book.list()) {
+      if (alert.state !== 'firing') continue;
+      const request = await this.desk.requestCapacity(alert);
+      if (request) {
+        this.book.linkCapacityRequest(alert.id, request.request_id);
+        transitions.push({ change: 'updated', alert });
+      }
+    }
     if (transitions.length > 0) this.announce();
   }
 

@@ -59,6 +59,11 @@ export interface CapacityDeskOptions {
   delivery?: Partial<DeliveryPolicy>;
   /** How long the agents asked for are wanted, from the request on (default 120 min). */
   windowMinutes?: number;
+  /**
+   * While an alert keeps firing with a shortfall after a round has ended, a new round asks again,
+   * at most this often (default 15 min): a surge that keeps growing gets topped up.
+   */
+  topUpMinutes?: number;
 }
 
 export class CapacityError extends Error {
@@ -67,10 +72,11 @@ export class CapacityError extends Error {
   }
 }
 
-/** One round of asking partners for one alert. */
+/** One round of asking partners for one alert: a first request and its escalations. */
 interface Round {
   alertId: string;
   queue: string;
+  startedMs: number;
   need: number;
   windowEndMs: number;
   reason: Omit<CapacityRequest['reason'], 'committed_elsewhere'>;
@@ -96,6 +102,7 @@ export class CapacityDesk {
   private readonly random: () => number;
   private readonly wallClock: () => number;
   private readonly windowMs: number;
+  private readonly topUpMs: number;
   /** Whether an alert still wants capacity; escalation stops once it resolved. Set by the alerting. */
   stillNeeded: (alertId: string, queue: string) => boolean = () => true;
 
@@ -105,6 +112,7 @@ export class CapacityDesk {
     this.random = o.random ?? Math.random;
     this.wallClock = o.wallClock ?? Date.now;
     this.windowMs = (o.windowMinutes ?? 120) * 60_000;
+    this.topUpMs = (o.topUpMinutes ?? 15) * 60_000;
   }
 
   /** Partners contracted for a queue that take capacity requests, in configuration order. */
@@ -122,10 +130,12 @@ export class CapacityDesk {
       // TRICKY: the store's seq must keep growing across restarts, or changes would sort wrong.
       const changes = await this.o.store.changes(r.request_id);
       this.seqs.set(r.request_id, changes.length === 0 ? 0 : changes[changes.length - 1].seq);
+      // A request that escalates nothing opens a round; its escalations follow it (oldest first).
       let round = this.rounds.get(r.alert_id);
-      if (!round) {
+      if (!round || r.escalated_from === null) {
         const { committed_elsewhere: _, ...reason } = r.reason;
-        round = { alertId: r.alert_id, queue: r.queue, need: reason.agents_needed - reason.staffed_agents, windowEndMs: Date.parse(r.window_end), reason, requestIds: [] };
+        const need = reason.agents_needed - reason.staffed_agents;
+        round = { alertId: r.alert_id, queue: r.queue, startedMs: Date.parse(r.created_at), need, windowEndMs: Date.parse(r.window_end), reason, requestIds: [] };
         this.rounds.set(r.alert_id, round);
       }
       round.requestIds.push(r.request_id);
@@ -133,18 +143,24 @@ export class CapacityDesk {
     for (const r of this.requests.values()) if (r.state === 'delivering') this.startDelivery(r.request_id);
   }
 
-  /** Opens a round for a firing alert (once per alert); returns the first request, if any was sent. */
+  /**
+   * Opens a round for a firing alert with a shortfall: when it fires, and again (a top-up) when
+   * the last round has ended and `topUpMinutes` have passed. The alerting calls it on every
+   * evaluation; most calls do nothing. Returns the first request of a new round.
+   */
   async requestCapacity(alert: Alert): Promise<CapacityRequest | undefined> {
-    if (this.closed || this.rounds.has(alert.id)) return undefined;
-    const m = alert.measures;
-    if (m.shortfall <= 0) return undefined;
-    if (this.partnersFor(alert.queue).length === 0) {
-      this.o.logger.warn({ alert: alert.id, queue: alert.queue }, 'demand peak: no partner is contracted for this queue; nobody to ask for capacity');
+    if (this.closed || alert.state !== 'firing') return undefined;
+    const now = this.o.clock();
+    const last = this.rounds.get(alert.id);
+    if (last && (now - last.startedMs < this.topUpMs || last.requestIds.some((id) => OPEN_CAPACITY_STATES.includes(this.requests.get(id)!.state)))) {
       return undefined;
     }
+    const m = alert.measures;
+    if (m.shortfall <= 0) return undefined;
     const round: Round = {
       alertId: alert.id,
       queue: alert.queue,
+      startedMs: now,
       need: m.shortfall,
       windowEndMs: this.o.clock() + this.windowMs,
       reason: {
@@ -160,6 +176,10 @@ export class CapacityDesk {
       requestIds: [],
     };
     this.rounds.set(alert.id, round);
+    if (this.partnersFor(alert.queue).length === 0) {
+      this.o.logger.warn({ alert: alert.id, queue: alert.queue }, 'demand peak: no partner is contracted for this queue; nobody to ask for capacity');
+      return undefined;
+    }
     return this.askNext(round, undefined);
   }
 
