@@ -13,29 +13,19 @@
 import type { Principal } from '../access.js';
 import type { OpsConfig, TeamConfig } from '../../streams/config.js';
 import type { EventLog } from '../../streams/event-log.js';
-import { CAPACITY_TOPIC } from '../../streams/events.js';
 import {
-  capacityResponseSchema,
   OPEN_CAPACITY_STATES,
   type Alert,
   type CapacityChange,
   type CapacityRequest,
   type CapacityWebhook,
 } from '../alerts/contract.js';
+import { CapacityError, checkAnswer } from './capacity-answer.js';
+import { CapacityJournal } from './capacity-journal.js';
 import type { CapacityStore } from './capacity-store.js';
-import { signWebhook } from './signing.js';
+import { DEFAULT_DELIVERY, postSigned, retryDelay, type DeliveryPolicy } from './webhook-delivery.js';
 
-export interface DeliveryPolicy {
-  /** Per attempt (default 10 s). */
-  timeoutMs: number;
-  /** First retry delay (default 1 s), doubling per attempt up to `maxDelayMs` (default 60 s). */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Attempts before giving up (default 8); never past `respond_by` either. */
-  maxAttempts: number;
-}
-
-export const DEFAULT_DELIVERY: DeliveryPolicy = { timeoutMs: 10_000, baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 8 };
+export { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
 
 export interface DeskLogger {
   info(obj: object, msg?: string): void;
@@ -66,11 +56,7 @@ export interface CapacityDeskOptions {
   topUpMinutes?: number;
 }
 
-export class CapacityError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409, message: string, readonly details?: unknown) {
-    super(message);
-  }
-}
+export { CapacityError } from './capacity-answer.js';
 
 /** One round of asking partners for one alert: a first request and its escalations. */
 interface Round {
@@ -84,7 +70,6 @@ interface Round {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ANSWERED = new Set(['accepted', 'partial', 'declined']);
 
 export class CapacityDesk {
   private readonly requests = new Map<string, CapacityRequest>();
@@ -95,7 +80,7 @@ export class CapacityDesk {
   private readonly listeners = new Set<(requests: CapacityRequest[]) => void>();
   private readonly deliveries = new Set<Promise<void>>();
   private readonly sleeps = new Set<() => void>();
-  private persisting: Promise<void> = Promise.resolve();
+  private readonly journal: CapacityJournal;
   private closed = false;
   private readonly policy: DeliveryPolicy;
   private readonly fetch: typeof fetch;
@@ -113,6 +98,7 @@ export class CapacityDesk {
     this.wallClock = o.wallClock ?? Date.now;
     this.windowMs = (o.windowMinutes ?? 120) * 60_000;
     this.topUpMs = (o.topUpMinutes ?? 15) * 60_000;
+    this.journal = new CapacityJournal(o.store, o.log, o.logger);
   }
 
   /** Partners contracted for a queue that take capacity requests, in configuration order. */
@@ -190,31 +176,8 @@ export class CapacityDesk {
   async respond(id: string, principal: Principal, body: unknown): Promise<CapacityRequest> {
     const r = this.requests.get(id);
     if (!r) throw new CapacityError(404, `no capacity request "${id}"`);
-    if (principal.role !== 'open' && !(principal.role === 'partner' && principal.team === r.partner)) {
-      throw new CapacityError(403, `capacity request "${id}" was not sent to you`);
-    }
-    const parsed = capacityResponseSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new CapacityError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    }
-    const { decision } = parsed.data;
-    const committed = parsed.data.agents_committed ?? (decision === 'accepted' ? r.agents_requested : decision === 'declined' ? 0 : undefined);
-    if (committed === undefined) throw new CapacityError(400, 'agents_committed: is required for a partial answer');
-    if (decision === 'accepted' && committed !== r.agents_requested) {
-      throw new CapacityError(400, `agents_committed: accepting means all ${r.agents_requested} agents asked for; send "partial" for fewer`);
-    }
-    if (decision === 'partial' && (committed < 1 || committed >= r.agents_requested)) {
-      throw new CapacityError(400, `agents_committed: a partial answer commits 1 to ${r.agents_requested - 1} agents`);
-    }
-    if (decision === 'declined' && committed !== 0) throw new CapacityError(400, 'agents_committed: a decline commits 0 agents');
-
-    if (ANSWERED.has(r.state)) {
-      if (r.state === decision && r.agents_committed === committed) return structuredClone(r);
-      throw new CapacityError(409, `capacity request "${id}" was already answered: ${r.state}`, { state: r.state, agents_committed: r.agents_committed });
-    }
-    if (!OPEN_CAPACITY_STATES.includes(r.state)) {
-      throw new CapacityError(409, `capacity request "${id}" is ${r.state}: the answer came after respond_by (${r.respond_by})`, { state: r.state, escalated_to: r.escalated_to });
-    }
+    const { decision, committed, repeat } = checkAnswer(r, principal, body);
+    if (repeat) return structuredClone(r);
     const now = this.o.clock();
     Object.assign(r, { state: decision, agents_committed: committed, answered_at: iso(now), updated_at: iso(now) });
     this.changed(r, decision);
@@ -259,7 +222,7 @@ export class CapacityDesk {
   /** Resolves once deliveries in flight and stored/published changes have settled. */
   async idle(): Promise<void> {
     while (this.deliveries.size > 0) await Promise.allSettled([...this.deliveries]);
-    await this.persisting;
+    await this.journal.settled();
   }
 
   /** Stops retrying, waits for attempts in flight and for the changes to be stored. */
@@ -337,41 +300,28 @@ export class CapacityDesk {
 
   private async deliver(id: string): Promise<void> {
     const r = this.requests.get(id)!;
-    const partner = this.o.config.teamIndex.get(r.partner)!;
-    const capacity = partner.capacity!;
+    const capacity = this.o.config.teamIndex.get(r.partner)!.capacity!;
     const body = JSON.stringify(webhookBody(r));
     while (!this.closed && r.state === 'delivering') {
       const secret = this.o.secret(capacity.secret_env);
       if (!secret) return this.giveUp(r, `the webhook secret ${capacity.secret_env} is not set`);
       r.attempts++;
-      let transient: string;
-      try {
-        const res = await this.fetch(capacity.webhook_url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'ops-command-center', ...signWebhook(secret, r.request_id, new Date(this.wallClock()), body) },
-          body,
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
-          if (r.state !== 'delivering') return; // answered while the POST was in flight
-          Object.assign(r, { state: 'awaiting_response', last_error: null, updated_at: iso(this.o.clock()) });
-          this.changed(r, 'delivered');
-          return;
-        }
-        if (res.status < 500) return this.giveUp(r, `the partner refused the webhook: HTTP ${res.status}`);
-        transient = `HTTP ${res.status}`;
-      } catch (err) {
-        transient = (err as Error).name === 'TimeoutError' ? `no answer within ${this.policy.timeoutMs} ms` : `network: ${(err as Error).message}`;
-      }
+      const outcome = await postSigned({ url: capacity.webhook_url, secret, id: r.request_id, body, at: new Date(this.wallClock()), timeoutMs: this.policy.timeoutMs, fetch: this.fetch });
+      // NOTE: the partner may have answered while the POST was in flight; its answer stands.
       if (r.state !== 'delivering') return;
-      const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (r.attempts - 1)) * (0.5 + 0.5 * this.random());
-      if (r.attempts >= this.policy.maxAttempts || this.o.clock() + delay >= Date.parse(r.respond_by)) {
-        return this.giveUp(r, `${transient}; gave up after ${r.attempts} attempts`);
+      if (outcome.kind === 'delivered') {
+        Object.assign(r, { state: 'awaiting_response', last_error: null, updated_at: iso(this.o.clock()) });
+        this.changed(r, 'delivered');
+        return;
       }
-      Object.assign(r, { last_error: transient, updated_at: iso(this.o.clock()) });
+      if (outcome.kind === 'refused') return this.giveUp(r, outcome.error);
+      const delay = retryDelay(r.attempts, this.policy, this.random);
+      if (r.attempts >= this.policy.maxAttempts || this.o.clock() + delay >= Date.parse(r.respond_by)) {
+        return this.giveUp(r, `${outcome.error}; gave up after ${r.attempts} attempts`);
+      }
+      Object.assign(r, { last_error: outcome.error, updated_at: iso(this.o.clock()) });
       this.changed(r, 'delivery_failed');
-      this.o.logger.warn({ request: id, partner: r.partner, attempt: r.attempts, error: transient, retry_in_ms: Math.round(delay) }, 'capacity request delivery failed; retrying');
+      this.o.logger.warn({ request: id, partner: r.partner, attempt: r.attempts, error: outcome.error, retry_in_ms: Math.round(delay) }, 'capacity request delivery failed; retrying');
       await this.sleep(delay);
     }
   }
@@ -401,31 +351,9 @@ export class CapacityDesk {
     const seq = (this.seqs.get(r.request_id) ?? 0) + 1;
     this.seqs.set(r.request_id, seq);
     const record: CapacityChange = { change, seq, at: iso(this.o.clock()), request: structuredClone(r) };
-    this.persisting = this.persisting.then(() => this.persist(record));
+    this.journal.write(record);
     const list = this.list();
     for (const listener of this.listeners) listener(list);
-  }
-
-  private async persist(record: CapacityChange): Promise<void> {
-    const key = record.request.request_id;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.o.store.record(record);
-        break;
-      } catch (err) {
-        if (attempt >= 3) return this.o.logger.error({ err, request: key, change: record.change }, 'capacity change NOT stored');
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-      }
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.o.log.append(CAPACITY_TOPIC, [{ key, value: JSON.stringify(record) }]);
-        return;
-      } catch (err) {
-        if (attempt >= 3) return this.o.logger.error({ err, request: key, change: record.change }, `capacity change stored but NOT published to ${CAPACITY_TOPIC}`);
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-      }
-    }
   }
 }
 
