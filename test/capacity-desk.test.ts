@@ -45,7 +45,11 @@ async function fakePartner(secret: string, answer: (n: number) => number | 'hang
   return {
     url: `http://127.0.0.1:${port}/capacity`,
     received,
-    close: () => new Promise<void>((resolve) => server.closeAllConnections() ?? server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections(); // a hanging request would hold close() forever
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -285,6 +289,26 @@ describe('capacity desk', () => {
     const first = await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 });
     expect(await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 })).toEqual(first);
     expect((await err(desk.respond(r.request_id, north, { decision: 'accepted' })))?.[0]).toBe(409);
+  });
+
+  it('cuts a delivery in flight short on close, leaving the request to resume after a restart', async () => {
+    const n = await fakePartner(SECRETS.NORTH_SECRET, () => 'hang');
+    cleanup.push(n.close);
+    const desk = new CapacityDesk({
+      config: configFor(n.url, n.url),
+      store: new EmbeddedCapacityStore(),
+      log: new EmbeddedEventLog(),
+      secret: (name) => SECRETS[name],
+      clock: () => NOW,
+      logger: quiet,
+      delivery: { timeoutMs: 10_000 },
+    });
+    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await desk.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(desk.get(r.request_id)).toMatchObject({ state: 'delivering', attempts: 1 });
   });
 
   it('restores rounds from the store after a restart and resumes deliveries', async () => {

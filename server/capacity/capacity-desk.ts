@@ -81,6 +81,7 @@ export class CapacityDesk {
   private readonly deliveries = new Set<Promise<void>>();
   private readonly sleeps = new Set<() => void>();
   private readonly journal: CapacityJournal;
+  private readonly shutdown = new AbortController();
   private closed = false;
   private readonly policy: DeliveryPolicy;
   private readonly fetch: typeof fetch;
@@ -228,6 +229,7 @@ export class CapacityDesk {
   /** Stops retrying, waits for attempts in flight and for the changes to be stored. */
   async close(): Promise<void> {
     this.closed = true;
+    this.shutdown.abort();
     for (const wake of this.sleeps) wake();
     await this.idle();
   }
@@ -306,7 +308,18 @@ export class CapacityDesk {
       const secret = this.o.secret(capacity.secret_env);
       if (!secret) return this.giveUp(r, `the webhook secret ${capacity.secret_env} is not set`);
       r.attempts++;
-      const outcome = await postSigned({ url: capacity.webhook_url, secret, id: r.request_id, body, at: new Date(this.wallClock()), timeoutMs: this.policy.timeoutMs, fetch: this.fetch });
+      const outcome = await postSigned({
+        url: capacity.webhook_url,
+        secret,
+        id: r.request_id,
+        body,
+        at: new Date(this.wallClock()),
+        timeoutMs: this.policy.timeoutMs,
+        fetch: this.fetch,
+        signal: this.shutdown.signal,
+      });
+      // A shutdown cut the attempt short: the request stays `delivering`; a restart resumes it.
+      if (this.closed) return;
       // NOTE: the partner may have answered while the POST was in flight; its answer stands.
       if (r.state !== 'delivering') return;
       if (outcome.kind === 'delivered') {

@@ -29,6 +29,8 @@ export interface Attempt {
   at: Date;
   timeoutMs: number;
   fetch: typeof fetch;
+  /** Aborts the attempt (shutdown). */
+  signal?: AbortSignal;
 }
 
 /** POSTs one signed attempt and classifies the outcome. Never throws. */
@@ -38,7 +40,7 @@ export async function postSigned(a: Attempt): Promise<AttemptOutcome> {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'ops-command-center', ...signWebhook(a.secret, a.id, a.at, a.body) },
       body: a.body,
-      signal: AbortSignal.timeout(a.timeoutMs),
+      signal: a.signal ? AbortSignal.any([AbortSignal.timeout(a.timeoutMs), a.signal]) : AbortSignal.timeout(a.timeoutMs),
     });
     await res.arrayBuffer().catch(() => undefined);
     if (res.ok) return { kind: 'delivered' };
