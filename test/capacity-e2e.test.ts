@@ -255,6 +255,7 @@ describe('demand peak to capacity, end to end', () => {
     const [toSouth, declined] = await p.requests();
     expect(declined).toMatchObject({ request_id: toNorth.request_id, state: 'declined', agents_committed: 0, escalated_to: toSouth.request_id });
     expect(toSouth).toMatchObject({ partner: 'south', agents_requested: toNorth.agents_requested, escalated_from: toNorth.request_id, state: 'awaiting_response' });
+    expect((await p.alerts())[0].capacity_request_ids).toEqual([toNorth.request_id, toSouth.request_id]);
     expect(p.south.deliveries).toHaveLength(1);
     expect(p.south.deliveries[0].verified).toBe(true);
     expect(JSON.parse(p.south.deliveries[0].body)).toMatchObject({ request_id: toSouth.request_id, partner: 'south' });

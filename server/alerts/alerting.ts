@@ -159,7 +159,13 @@ export class Alerting {
 
   /** Open and recent alerts. */
   alerts(): Alert[] {
-    return this.book.list();
+    // Escalations and top-ups happen in the desk: every request of an alert is listed, oldest first.
+    const byAlert = new Map<string, string[]>();
+    for (const r of this.desk.list().reverse()) byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), r.request_id]);
+    return this.book.list().map((a) => {
+      const ids = byAlert.get(a.id);
+      return ids ? { ...a, capacity_request_ids: [...new Set([...a.capacity_request_ids, ...ids])] } : a;
+    });
   }
 
   /** A lead acknowledges an alert of a queue its teams serve. */
@@ -172,7 +178,7 @@ export class Alerting {
     const t = this.book.acknowledge(id, principal.name, comment);
     this.o.logger.info({ alert: id, by: principal.name, comment: t.alert.acknowledged?.comment }, 'alert acknowledged');
     this.announce();
-    return t.alert;
+    return this.alerts().find((a) => a.id === id) ?? t.alert;
   }
 
   /** The queues served by any of these teams. */
@@ -187,7 +193,7 @@ export class Alerting {
   }
 
   private announce(): void {
-    const list = this.book.list();
+    const list = this.alerts();
     for (const listener of this.listeners) listener(list);
   }
 }
