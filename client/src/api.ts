@@ -1,4 +1,5 @@
 /** The few HTTP calls of the screens (SPEC section 4), with the bearer token when there is one. */
+import type { Alert, AlertsResponse, CapacityRequestsResponse, CapacityRequest } from '../../server/alerts/contract';
 import type { MetricsHistory, MetricsSnapshot } from '../../streams/metrics-snapshot';
 
 export class HttpError extends Error {
@@ -13,16 +14,22 @@ export class HttpError extends Error {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-async function getJson(path: string, token: string | null, signal?: AbortSignal): Promise<unknown> {
+async function getJson(path: string, token: string | null, signal?: AbortSignal, post?: unknown): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (post !== undefined) headers['Content-Type'] = 'application/json';
   // NOTE: a manual timeout rather than AbortSignal.any, which older kiosk browsers lack.
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    const response = await fetch(path, { headers, signal: controller.signal, cache: 'no-store' });
+    const response = await fetch(path, {
+      headers,
+      signal: controller.signal,
+      cache: 'no-store',
+      ...(post !== undefined ? { method: 'POST', body: JSON.stringify(post) } : {}),
+    });
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
       const reason = typeof body?.error === 'string' ? body.error : response.statusText;
@@ -53,6 +60,27 @@ export async function fetchMetrics(token: string | null, signal?: AbortSignal): 
   const candidate = body as Partial<MetricsSnapshot> | null;
   if (typeof candidate?.generated_at !== 'string' || !Array.isArray(candidate.queues)) throw new Error('unexpected metrics response');
   return body as MetricsSnapshot;
+}
+
+/** `GET /api/alerts`: open alerts first, then recently resolved ones. */
+export async function fetchAlerts(token: string | null, signal?: AbortSignal): Promise<Alert[]> {
+  const body = (await getJson('/api/alerts', token, signal)) as Partial<AlertsResponse> | null;
+  if (!Array.isArray(body?.alerts)) throw new Error('unexpected alerts response');
+  return body.alerts;
+}
+
+/** `GET /api/capacity-requests`: newest first. */
+export async function fetchCapacityRequests(token: string | null, signal?: AbortSignal): Promise<CapacityRequest[]> {
+  const body = (await getJson('/api/capacity-requests', token, signal)) as Partial<CapacityRequestsResponse> | null;
+  if (!Array.isArray(body?.requests)) throw new Error('unexpected capacity requests response');
+  return body.requests;
+}
+
+/** `POST /api/alerts/:id/ack` (lead role), with an optional comment; returns the alert as it now stands. */
+export async function acknowledgeAlert(token: string | null, id: string, comment: string): Promise<Alert> {
+  const trimmed = comment.trim();
+  const body = await getJson(`/api/alerts/${encodeURIComponent(id)}/ack`, token, undefined, trimmed ? { comment: trimmed } : {});
+  return body as Alert;
 }
 
 // NOTE: the server is trusted, but a wall must not go blank for days over one malformed reply.

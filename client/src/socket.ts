@@ -5,6 +5,8 @@
  * never giving up); after a refusal, which ends Socket.IO's retries, it tries again every 30 s.
  */
 import { io, type Socket } from 'socket.io-client';
+import type { Alert, CapacityRequest } from '../../server/alerts/contract';
+import { fetchAlerts, fetchCapacityRequests } from './api';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeRequest } from '../../server/socket-contract';
 import type { MetricsSnapshot } from '../../streams/metrics-snapshot';
 import { createFrameBuffer } from './frame-buffer';
@@ -99,8 +101,36 @@ export function connectLive({ store, token, subscription, onConnect, onRefused }
   socket.on('metrics:snapshot', (snapshot) => {
     if (!awaitingAck && isSnapshot(snapshot)) snapshots.push(snapshot);
   });
-  // NOTE: `alerts:update` and `capacity:update` get their listeners with issue 5, which defines
-  // their payloads; until then the server never emits them.
+  // The server pushes both lists on subscribe and on every change; one GET of each on connect
+  // fills the screen even if the push is slow, and a push always wins over an older GET.
+  let closed = false;
+  let alertsPushed = false;
+  let capacityPushed = false;
+  socket.on('alerts:update', (alerts) => {
+    if (!Array.isArray(alerts)) return;
+    alertsPushed = true;
+    store.getState().setAlerts(alerts.filter(isAlert));
+  });
+  socket.on('capacity:update', (requests) => {
+    if (!Array.isArray(requests)) return;
+    capacityPushed = true;
+    store.getState().setCapacityRequests(requests.filter(isCapacityRequest));
+  });
+  const loadAlerting = (): void => {
+    alertsPushed = false;
+    capacityPushed = false;
+    fetchAlerts(token)
+      .then((alerts) => {
+        if (!alertsPushed && !closed) store.getState().setAlerts(alerts.filter(isAlert));
+      })
+      .catch(() => {});
+    fetchCapacityRequests(token)
+      .then((requests) => {
+        if (!capacityPushed && !closed) store.getState().setCapacityRequests(requests.filter(isCapacityRequest));
+      })
+      .catch(() => {});
+  };
+  socket.on('connect', loadAlerting);
 
   return {
     subscribe(next) {
@@ -111,12 +141,23 @@ export function connectLive({ store, token, subscription, onConnect, onRefused }
       if (socket.connected) sendSubscription();
     },
     close() {
+      closed = true;
       clearTimeout(retryTimer);
       snapshots.cancel();
       socket.removeAllListeners();
       socket.disconnect();
     },
   };
+}
+
+function isAlert(value: unknown): value is Alert {
+  const a = value as Partial<Alert> | null;
+  return typeof a?.id === 'string' && typeof a.queue === 'string' && typeof a.state === 'string' && typeof a.measures === 'object' && a.measures !== null;
+}
+
+function isCapacityRequest(value: unknown): value is CapacityRequest {
+  const r = value as Partial<CapacityRequest> | null;
+  return typeof r?.request_id === 'string' && typeof r.alert_id === 'string' && typeof r.state === 'string';
 }
 
 // NOTE: the server is trusted, but one malformed message must not blank a wall for days.

@@ -6,11 +6,25 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { Alert, CapacityRequest, CapacityState } from '../../server/alerts/contract';
 import type { HistoryPoint, MetricsHistory, MetricsSnapshot } from '../../streams/metrics-snapshot';
 import { STALE_AFTER_MS, type ConnectionState } from './format';
 
 /** History kept in memory for the wall's trend: twice the chart's hour, whatever the server sends. */
 const HISTORY_POINTS_KEPT = 120;
+/** Alerts kept (the server sends open and recent ones; a bound all the same for a wall left for days). */
+export const ALERTS_KEPT = 100;
+/** Capacity requests kept, newest first. */
+export const CAPACITY_REQUESTS_KEPT = 300;
+/** State changes remembered per capacity request. */
+const CHANGES_KEPT = 12;
+
+/** A state a capacity request was seen in, and since when (its `updated_at` then). */
+export interface CapacityChangeSeen {
+  state: CapacityState;
+  at: string;
+}
+
 /** Backlog points kept per queue for a sparkline. */
 export const SPARKLINE_POINTS = 60;
 
@@ -61,6 +75,12 @@ export interface OpsState {
   catalogue: Catalogue | null;
   /** Why the server refused this token (lead view: shows the sign-in form again). */
   authError: string | null;
+  /** The view's alerts as the server last sent them (open first, then recently resolved). */
+  alerts: Alert[];
+  /** The view's capacity requests, newest first. */
+  capacityRequests: CapacityRequest[];
+  /** Per request id: the states it was seen in, oldest first (the timeline on the lead view). */
+  capacityChanges: Record<string, CapacityChangeSeen[]>;
   /** Starts a screen afresh: what the previous screen (another view) held is dropped. */
   reset(nowMs: number): void;
   tick(nowMs: number): void;
@@ -73,6 +93,10 @@ export interface OpsState {
   setQueueHistory(queueHistory: QueueHistory): void;
   setCatalogue(catalogue: Catalogue): void;
   setAuthError(message: string | null): void;
+  setAlerts(alerts: readonly Alert[]): void;
+  /** One alert changed (e.g. acknowledged): replaces it in place. */
+  updateAlert(alert: Alert): void;
+  setCapacityRequests(requests: readonly CapacityRequest[]): void;
 }
 
 const MINUTE_MS = 60_000;
@@ -90,6 +114,9 @@ function initialState(nowMs: number) {
     queueHistory: null,
     catalogue: null,
     authError: null,
+    alerts: [] as Alert[],
+    capacityRequests: [] as CapacityRequest[],
+    capacityChanges: {} as Record<string, CapacityChangeSeen[]>,
   };
 }
 
@@ -144,7 +171,35 @@ export function createOpsStore(nowMs: number = Date.now()) {
     setAuthError(authError) {
       set({ authError });
     },
+    setAlerts(alerts) {
+      set({ alerts: alerts.slice(0, ALERTS_KEPT) });
+    },
+    updateAlert(alert) {
+      set((state) => ({ alerts: state.alerts.map((a) => (a.id === alert.id ? alert : a)) }));
+    },
+    setCapacityRequests(requests) {
+      const kept = requests.slice(0, CAPACITY_REQUESTS_KEPT);
+      set((state) => ({ capacityRequests: kept, capacityChanges: trackChanges(state.capacityChanges, kept) }));
+    },
   }));
+}
+
+/**
+ * The states each request was seen in: its first sighting adds `delivering` at `created_at`
+ * (when it was sent) if it has moved on since; every new state adds a step at its `updated_at`.
+ * Rebuilt from the requests given, so it never outgrows them.
+ */
+export function trackChanges(
+  previous: Readonly<Record<string, CapacityChangeSeen[]>>,
+  requests: readonly CapacityRequest[],
+): Record<string, CapacityChangeSeen[]> {
+  const next: Record<string, CapacityChangeSeen[]> = {};
+  for (const r of requests) {
+    const seen = previous[r.request_id] ?? (r.state === 'delivering' ? [] : [{ state: 'delivering' as const, at: r.created_at }]);
+    const last = seen.at(-1);
+    next[r.request_id] = last?.state === r.state ? seen : [...seen, { state: r.state, at: r.updated_at }].slice(-CHANGES_KEPT);
+  }
+  return next;
 }
 
 function toBacklogSeries(history: MetricsHistory): BacklogSeries | undefined {
