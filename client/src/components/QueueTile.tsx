@@ -8,6 +8,7 @@ import {
   type SlaLevel,
   type WallQueue,
 } from '../format';
+import { formatBreach, formatStaffing, isShortStaffed } from '../alerts-view';
 import { useOps } from '../store';
 import { KindSplitRow } from './KindSplitRow';
 import { Sparkline } from './Sparkline';
@@ -22,6 +23,7 @@ export function QueueTile({ queueId }: { queueId: string }) {
   const series = useOps((s) => s.sparklines[queueId]);
   if (!queue) return null;
   const status = slaStatus(queue);
+  const breach = formatBreach(queue.time_to_breach_minutes);
   return (
     <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} data-queue={queue.queue}>
       <h2 className="tile-name" title={queue.name}>
@@ -31,6 +33,12 @@ export function QueueTile({ queueId }: { queueId: string }) {
         <StatusBadge status={status} />
         <Count n={queue.breached} noun="breached" level="red" />
         <Count n={queue.at_risk} noun="at risk" level="amber" />
+        {breach && (
+          <span className="tile-breach num text-red" data-metric="breach">
+            <StatusIcon level="red" />
+            {breach}
+          </span>
+        )}
         <span className="tile-target">target {formatWait(queue.sla_target_seconds)}</span>
       </div>
       <dl className="tile-metrics">
@@ -53,8 +61,12 @@ export function QueueTile({ queueId }: { queueId: string }) {
         <Metric name="p50" label="Wait p50" value={formatWait(queue.wait_p50_seconds)} />
         <Metric name="p90" label="Wait p90" value={formatWait(queue.wait_p90_seconds)} />
         <Metric name="sla" label={`SLA · goal ${formatGoal(queue.sla_goal)}`} value={formatPercent(queue.sla_attainment)} level={status.level} />
-        {/* NOTE: "staffed against needed" waits for issue 5, which computes the agents needed. */}
-        <Metric name="agents" label="Agents" value={formatCount(queue.staffed_agents)} />
+        <Metric
+          name="agents"
+          label="Agents"
+          value={formatStaffing(queue.staffed_agents, queue.agents_needed)}
+          level={isShortStaffed(queue.staffed_agents, queue.agents_needed) ? 'red' : undefined}
+        />
       </dl>
       <KindSplitRow rows={queue.teams} />
     </article>

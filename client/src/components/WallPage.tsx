@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useSearch } from '../router';
 import { useOps } from '../store';
 import { paginate, parsePaging } from '../wall-pages';
+import { AlertBanner } from './AlertBanner';
 import { Header } from './Header';
 import { QueueGrid } from './QueueGrid';
 import { StaleBanner } from './StaleBanner';
@@ -26,6 +27,7 @@ export function WallPage() {
     <div className={`wall${stale ? ' wall-stale' : ''}`}>
       <Header page={pages.length > 1 ? { index: page, count: pages.length } : undefined} />
       <StaleBanner />
+      <AlertBanner />
       <main className="wall-main">
         <QueueGrid queueIds={pages[page] ?? []} perPage={Math.max(...pages.map((p) => p.length), 1)} />
         <TrendChart />
