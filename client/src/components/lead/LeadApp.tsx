@@ -64,7 +64,7 @@ export default function LeadApp() {
   return (
     <div className="lead">
       <LeadHeader route={route} onSignOut={token ? signOut : undefined} />
-      {route.page === 'overview' ? <LeadOverview route={route} /> : <LeadQueuePage route={route} token={token} />}
+      {route.page === 'overview' ? <LeadOverview route={route} token={token} /> : <LeadQueuePage route={route} token={token} />}
     </div>
   );
 }

@@ -4,10 +4,10 @@ import { leadHref, type LeadRoute } from '../../lead-url';
 import { Link } from '../../router';
 import { useOps } from '../../store';
 import { QueueTile } from '../QueueTile';
-import { PendingPanel } from './PendingPanel';
+import { AlertsPanel } from './AlertsPanel';
 import { TeamTable } from './TeamTable';
 
-export function LeadOverview({ route }: { route: Extract<LeadRoute, { page: 'overview' }> }) {
+export function LeadOverview({ route, token }: { route: Extract<LeadRoute, { page: 'overview' }>; token: string | null }) {
   const hasSnapshot = useOps((s) => s.snapshot !== null);
   const queueIds = useOps(useShallow((s) => s.snapshot?.queues.map((q) => q.queue) ?? []));
   if (!hasSnapshot) return <p className="placeholder lead-loading">Waiting for the first update from the server…</p>;
@@ -25,7 +25,7 @@ export function LeadOverview({ route }: { route: Extract<LeadRoute, { page: 'ove
         <h2>Teams compared · last 60 min</h2>
         <TeamTable queueIds={queueIds} />
       </section>
-      <PendingPanel />
+      <AlertsPanel token={token} />
     </main>
   );
 }

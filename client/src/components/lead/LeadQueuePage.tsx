@@ -7,7 +7,7 @@ import { Link } from '../../router';
 import { useOps, useOpsStore } from '../../store';
 import { QueueTile } from '../QueueTile';
 import { HistoryCharts } from './HistoryCharts';
-import { PendingPanel } from './PendingPanel';
+import { AlertsPanel } from './AlertsPanel';
 import { TeamTable } from './TeamTable';
 
 export function LeadQueuePage({ route, token }: { route: Extract<LeadRoute, { page: 'queue' }>; token: string | null }) {
@@ -52,7 +52,7 @@ export function LeadQueuePage({ route, token }: { route: Extract<LeadRoute, { pa
         </section>
       </div>
       <HistoryCharts queueId={queue} range={range} />
-      <PendingPanel />
+      <AlertsPanel token={token} queue={queue} />
     </main>
   );
 }
