@@ -121,19 +121,19 @@ export function knownEvents(now: number) {
 export const KNOWN_WALL = {
   intake: {
     status: 'Breaching', // 2 of 3 within target: 66% < 80% (goal 90% - 10)
-    backlog: '4', waiting: '3', breached: '1 breached', 'at-risk': '1 at risk', p50: '5m 00s', p90: '20m', sla: '66%', agents: '7',
+    backlog: '4', waiting: '3', breached: '1 breached', 'at-risk': '1 at risk', p50: '5m 00s', p90: '20m', sla: '66%', agents: '7 / 0',
     oldestWaitSeconds: 12 * 60,
     split: { inhouse: { share: '66%', sla: '100%', p90: '5m 00s' }, partner: { share: '33%', sla: '0%', p90: '20m' } },
   },
   billing: {
     status: 'Breaching', // 75%: amber by default lines (goal 80% - 10), red by its own red_below 76%
-    backlog: '3', waiting: '1', breached: '0 breached', 'at-risk': '0 at risk', p50: '5m 00s', p90: '1h 55m', sla: '75%', agents: '2',
+    backlog: '3', waiting: '1', breached: '0 breached', 'at-risk': '0 at risk', p50: '5m 00s', p90: '1h 55m', sla: '75%', agents: '2 / 0',
     oldestWaitSeconds: 25 * 60,
     split: { inhouse: { share: '50%', sla: '50%', p90: '1h 55m' }, partner: { share: '50%', sla: '100%', p90: '45m' } },
   },
   coding: {
     status: 'On target',
-    backlog: '2', waiting: '1', breached: '0 breached', 'at-risk': '0 at risk', p50: '1m 00s', p90: '1m 00s', sla: '100%', agents: '0',
+    backlog: '2', waiting: '1', breached: '0 breached', 'at-risk': '0 at risk', p50: '1m 00s', p90: '1m 00s', sla: '100%', agents: '0 / 0',
     oldestWaitSeconds: 5 * 60,
     split: null,
   },

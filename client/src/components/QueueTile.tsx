@@ -24,6 +24,7 @@ export function QueueTile({ queueId }: { queueId: string }) {
   if (!queue) return null;
   const status = slaStatus(queue);
   const breach = formatBreach(queue.time_to_breach_minutes);
+  const staffing = formatStaffing(queue.staffed_agents, queue.agents_needed);
   return (
     <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} data-queue={queue.queue}>
       <h2 className="tile-name" title={queue.name}>
@@ -63,8 +64,9 @@ export function QueueTile({ queueId }: { queueId: string }) {
         <Metric name="sla" label={`SLA · goal ${formatGoal(queue.sla_goal)}`} value={formatPercent(queue.sla_attainment)} level={status.level} />
         <Metric
           name="agents"
-          label="Agents"
-          value={formatStaffing(queue.staffed_agents, queue.agents_needed)}
+          label={staffing.label}
+          value={staffing.value}
+          title={staffing.title}
           level={isShortStaffed(queue.staffed_agents, queue.agents_needed) ? 'red' : undefined}
         />
       </dl>
@@ -83,9 +85,9 @@ function waitLevel(seconds: number, targetSeconds: number): SlaLevel | undefined
   return undefined;
 }
 
-function Metric({ name, label, value, level }: { name: string; label: string; value: string; level?: SlaLevel }) {
+function Metric({ name, label, value, level, title }: { name: string; label: string; value: string; level?: SlaLevel; title?: string }) {
   return (
-    <div className="metric">
+    <div className="metric" title={title}>
       <dt>{label}</dt>
       <dd className={`num${level ? ` text-${level}` : ''}`} data-metric={name}>
         <Figure text={value} />
