@@ -89,7 +89,7 @@ describe('alert wording', () => {
   });
 
   it('shows staffed against needed only when the server computed a need', () => {
-    expect(formatStaffing(8, 12)).toEqual({ label: 'Agents / needed', value: '8 / 12', title: '8 agents staffed, 12 needed' });
+    expect(formatStaffing(8, 12)).toEqual({ label: 'Agents/need', value: '8 / 12', title: '8 agents staffed, 12 needed' });
     expect(formatStaffing(8, undefined)).toEqual({ label: 'Agents', value: '8', title: '8 agents staffed' });
     expect(isShortStaffed(8, 12)).toBe(true);
     expect(isShortStaffed(12, 12)).toBe(false);

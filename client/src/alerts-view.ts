@@ -38,12 +38,12 @@ export function formatNeeds(needed: number, staffed: number): string {
 }
 
 /**
- * A tile's agents metric: staffed against needed ("Agents / needed", "8 / 12") when the server
+ * A tile's agents metric: staffed against needed ("Agents/need", "8 / 12") when the server
  * computed a need, else just the staffed count; `title` says it in words.
  */
 export function formatStaffing(staffed: number, needed: number | undefined): { label: string; value: string; title: string } {
   if (needed === undefined) return { label: 'Agents', value: String(staffed), title: `${staffed} agents staffed` };
-  return { label: 'Agents / needed', value: `${staffed} / ${needed}`, title: `${staffed} agents staffed, ${needed} needed` };
+  return { label: 'Agents/need', value: `${staffed} / ${needed}`, title: `${staffed} agents staffed, ${needed} needed` };
 }
 
 /** Whether a queue is staffed short of what it needs. */
