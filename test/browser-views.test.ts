@@ -111,6 +111,11 @@ describe('the wall', () => {
     await wall.setViewportSize(HD);
   });
 
+  it('shows no alert banner while no alert fires, and tiles give agents staffed against needed', async () => {
+    expect(await wall.locator('[data-testid="alert-banner"]').count()).toBe(0);
+    expect(await text(wall, '[data-queue="intake"] .metric[title] dt')).toBe('Agents/need');
+  });
+
   it('hides the cursor and shows no controls', async () => {
     expect(await wall.evaluate(() => getComputedStyle(document.querySelector('.wall')!).cursor)).toBe('none');
     expect(await wall.locator('.wall button, .wall input, .wall select, .wall a').count()).toBe(0);
@@ -176,8 +181,27 @@ describe('the lead view', () => {
     await limited.close();
   });
 
-  // NOTE: alerts and their acknowledgement arrive with issue 5.
-  it.todo('a lead acknowledges a firing alert with a comment (needs issue 5 alerts)');
+  it('lists the alerts the server holds for the lead, or says there are none', async () => {
+    await lead.goto(`${server.url}/lead`);
+    await lead.locator('[data-testid="alerts-panel"]').waitFor({ timeout: 15_000 });
+    // NOTE: the known events may raise a (pending) demand-peak alert minutes into this run: the
+    // panel must show what GET /api/alerts holds, whatever that is by now.
+    const shown = async () => {
+      const response = await fetch(`${server.url}/api/alerts`, { headers: { Authorization: `Bearer ${TOKENS.lead}` } });
+      const { alerts } = (await response.json()) as { alerts: { id: string }[] };
+      const ids = await lead.locator('[data-testid="alerts-panel"] [data-alert]').evaluateAll((els) => els.map((e) => e.getAttribute('data-alert')));
+      const empty = await lead.locator('[data-testid="alerts-panel"] .placeholder').count();
+      return { same: JSON.stringify(ids) === JSON.stringify(alerts.map((a) => a.id)), emptyNote: empty === 1 && alerts.length === 0 ? 'shown' : alerts.length === 0 ? 'missing' : 'n/a' };
+    };
+    await poll(shown).toEqual(expect.objectContaining({ same: true }));
+    expect((await shown()).emptyNote).not.toBe('missing');
+  });
+
+  // NOTE: not yet: raising an alert here takes a demand peak held for the alert book's fixed 2 min
+  // hold on this server process's real clock (evaluated every 15 s, no env knob for either), with
+  // a forecast the known events do not give. The acknowledge flow was checked by hand against
+  // `npm run demo:surge`; a test needs a hold-time setting or a shifted clock for this process.
+  it.todo('a lead acknowledges a firing alert with a comment');
 });
 
 describe('performance, measured and printed (not asserted as timings)', () => {
