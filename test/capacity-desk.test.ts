@@ -1,57 +1,19 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
 import type { Alert, CapacityChange } from '../server/alerts/contract.js';
 import { CapacityDesk, CapacityError } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
-import { signWebhook, verifyWebhook } from '../server/capacity/signing.js';
+import { signWebhook } from '../server/capacity/signing.js';
 import { parseConfig } from '../streams/config.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { CAPACITY_TOPIC } from '../streams/events.js';
+import { startFakePartner } from './support/fake-partner.js';
 
 const SECRETS: Record<string, string> = {
   NORTH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   SOUTH_SECRET: 'a plain shared secret',
 };
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  verified: boolean;
-}
-
-/** A partner's webhook endpoint on loopback: verifies signatures, answers as scripted. */
-async function fakePartner(secret: string, answer: (n: number) => number | 'hang' = () => 200) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      let verified = true;
-      try {
-        verifyWebhook(secret, body, req.headers);
-      } catch {
-        verified = false;
-      }
-      received.push({ headers: req.headers, body, verified });
-      const status = answer(received.length);
-      if (status === 'hang') return; // never answers: the sender times out
-      res.writeHead(verified ? status : 401, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/capacity`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections(); // a hanging request would hold close() forever
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const NOW = Date.parse('2026-11-26T09:30:00.000Z');
 
@@ -108,8 +70,8 @@ describe('capacity desk', () => {
   });
 
   async function setup(opts: { north?: (n: number) => number | 'hang'; south?: (n: number) => number | 'hang'; northMax?: number } = {}) {
-    const n = await fakePartner(SECRETS.NORTH_SECRET, opts.north);
-    const s = await fakePartner(SECRETS.SOUTH_SECRET, opts.south);
+    const n = await startFakePartner(SECRETS.NORTH_SECRET, opts.north);
+    const s = await startFakePartner(SECRETS.SOUTH_SECRET, opts.south);
     let now = NOW;
     const store = new EmbeddedCapacityStore();
     const log = new EmbeddedEventLog();
@@ -137,8 +99,8 @@ describe('capacity desk', () => {
     const { n, desk, store, published } = await setup();
     const first = await desk.requestCapacity(firingAlert(6));
     await desk.idle();
-    expect(n.received).toHaveLength(1);
-    const got = n.received[0];
+    expect(n.deliveries).toHaveLength(1);
+    const got = n.deliveries[0];
     expect(got.verified).toBe(true);
     expect(got.headers['webhook-id']).toBe(first!.request_id);
     expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
@@ -175,16 +137,16 @@ describe('capacity desk', () => {
     const { n, s, desk } = await setup({ north: (k) => (k === 1 ? 500 : 200), south: () => 404 });
     const first = await desk.requestCapacity(firingAlert(6));
     await desk.idle();
-    expect(n.received).toHaveLength(2);
-    expect(new Set(n.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([first!.request_id]));
-    expect(n.received.every((r) => r.verified)).toBe(true);
+    expect(n.deliveries).toHaveLength(2);
+    expect(new Set(n.deliveries.map((r) => r.headers['webhook-id']))).toEqual(new Set([first!.request_id]));
+    expect(n.deliveries.every((r) => r.verified)).toBe(true);
     expect(desk.list()).toHaveLength(1);
     expect(desk.get(first!.request_id)).toMatchObject({ state: 'awaiting_response', attempts: 2, last_error: null });
 
     // South answers 404: one attempt, undeliverable, and the round moves on (nobody left).
     await desk.respond(first!.request_id, north, { decision: 'declined' });
     await desk.idle();
-    expect(s.received).toHaveLength(1);
+    expect(s.deliveries).toHaveLength(1);
     const second = desk.list()[0];
     expect(second).toMatchObject({ partner: 'south', state: 'undeliverable', attempts: 1, last_error: 'the partner refused the webhook: HTTP 404' });
   });
@@ -193,12 +155,12 @@ describe('capacity desk', () => {
     const { n, s, desk } = await setup({ north: () => 'hang' });
     await desk.requestCapacity(firingAlert(6));
     await desk.idle();
-    expect(n.received).toHaveLength(4);
+    expect(n.deliveries).toHaveLength(4);
     const [toSouth, toNorth] = desk.list();
     expect(toNorth).toMatchObject({ state: 'undeliverable', attempts: 4, escalated_to: toSouth.request_id });
     expect(toNorth.last_error).toMatch(/no answer within 300 ms; gave up after 4 attempts/);
     expect(toSouth).toMatchObject({ partner: 'south', agents_requested: 6, escalated_from: toNorth.request_id, state: 'awaiting_response' });
-    expect(s.received).toHaveLength(1);
+    expect(s.deliveries).toHaveLength(1);
   });
 
   it('escalates a decline, the rest of a partial answer, and silence past respond_by', async () => {
@@ -209,7 +171,7 @@ describe('capacity desk', () => {
     await a.desk.respond(r1!.request_id, north, { decision: 'declined' });
     await a.desk.idle();
     expect(a.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 6, escalated_from: r1!.request_id, reason: expect.objectContaining({ committed_elsewhere: 0 }) });
-    expect(a.s.received).toHaveLength(1);
+    expect(a.s.deliveries).toHaveLength(1);
 
     // Partial (4 of 10) -> south is asked for the other 6.
     const b = await setup();
@@ -292,7 +254,7 @@ describe('capacity desk', () => {
   });
 
   it('cuts a delivery in flight short on close, leaving the request to resume after a restart', async () => {
-    const n = await fakePartner(SECRETS.NORTH_SECRET, () => 'hang');
+    const n = await startFakePartner(SECRETS.NORTH_SECRET, () => 'hang');
     cleanup.push(n.close);
     const desk = new CapacityDesk({
       config: configFor(n.url, n.url),

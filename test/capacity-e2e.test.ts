@@ -4,7 +4,6 @@
  * their own tokens, and the live push. Time: the product's clock is a variable the test moves;
  * evaluations are called, not waited for. Signature timestamps use the real clock, as partners do.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -16,13 +15,13 @@ import type { Alert, CapacityRequest } from '../server/alerts/contract.js';
 import { createApp, type App } from '../server/app.js';
 import { CapacityDesk } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
-import { verifyWebhook } from '../server/capacity/signing.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/socket-contract.js';
 import { parseConfig, type OpsConfig } from '../streams/config.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
 import { CAPACITY_TOPIC } from '../streams/events.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
+import { startFakePartner } from './support/fake-partner.js';
 
 const T0 = Date.parse('2026-11-26T09:00:00.000Z');
 const MIN = 60_000;
@@ -30,36 +29,6 @@ const TOKENS = { viewer: 'e2e-viewer-token', lead: 'e2e-lead-token', ingest: 'e2
 const SECRETS: Record<string, string> = { NORTH_WEBHOOK_SECRET: 'whsec_c2VjcmV0LW9mLW5vcnRoLWJwby0xMjM0NQ==', SOUTH_WEBHOOK_SECRET: 'whsec_c291dGgtYnBvLXNlY3JldC02Nzg5MDEyMw==' };
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  body: string;
-  verified: boolean;
-}
-
-/** A partner's webhook receiver: verifies the Standard Webhooks signature, answers as scripted. */
-async function partnerServer(secret: string, status: (n: number) => number = () => 200) {
-  const deliveries: Delivery[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      let verified = true;
-      try {
-        verifyWebhook(secret, body, req.headers);
-      } catch {
-        verified = false;
-      }
-      deliveries.push({ headers: req.headers, body, verified });
-      res.writeHead(verified ? status(deliveries.length) : 401).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/capacity`,
-    deliveries,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function e2eConfig(northUrl: string, southUrl: string): OpsConfig {
   return parseConfig({
@@ -82,8 +51,8 @@ function e2eConfig(northUrl: string, southUrl: string): OpsConfig {
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 async function product(northStatus?: (n: number) => number) {
-  const north = await partnerServer(SECRETS.NORTH_WEBHOOK_SECRET, northStatus);
-  const south = await partnerServer(SECRETS.SOUTH_WEBHOOK_SECRET);
+  const north = await startFakePartner(SECRETS.NORTH_WEBHOOK_SECRET, northStatus);
+  const south = await startFakePartner(SECRETS.SOUTH_WEBHOOK_SECRET);
   const config = e2eConfig(north.url, south.url);
   let now = T0;
   const clock = () => now;
