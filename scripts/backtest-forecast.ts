@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { ArrivalSeries, forecastArrivals, HORIZON_INTERVALS, INTERVAL_MS, meanAbsolutePercentageError, MINUTE_MS, WEEK_MS } from '../server/alerts/forecast.js';
 import { BackOfficeModel } from '../seed/back-office-model.js';
 import { arrivalsPerHour, profileFor } from '../seed/profiles.js';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
-import { loadConfig } from '../streams/config.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
+import { loadConfig } from '../contracts/config.js';
 
 const { values } = parseArgs({
   options: {

@@ -2,8 +2,8 @@
  * Deterministic synthetic task lifecycles for the benchmarks: created, then mostly started by a
  * team of the queue, then mostly completed; times spread over a span ending at `endMs`.
  */
-import type { OpsConfig } from '../streams/config.js';
-import type { OpsEvent } from '../streams/events.js';
+import type { OpsConfig } from '../contracts/config.js';
+import type { OpsEvent } from '../contracts/events.js';
 
 export function* lifecycleEvents(config: OpsConfig, count: number, endMs: number, spanMs: number, seed = 1, prefix = 'b'): Generator<OpsEvent> {
   const queues = config.queues.map((q) => q.id);

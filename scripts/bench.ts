@@ -7,8 +7,8 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
-import { loadConfig } from '../streams/config.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
+import { loadConfig } from '../contracts/config.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import { lifecycleEvents } from './bench-events.js';
 

@@ -11,8 +11,8 @@
  * Memory stays bounded over days: only open tasks are held (by the agenda and the waiting
  * lines), and a task is forgotten once it is completed or cancelled.
  */
-import type { OpsConfig, TeamConfig } from '../streams/config.js';
-import type { OpsEvent } from '../streams/events.js';
+import type { OpsConfig, TeamConfig } from '../contracts/config.js';
+import type { OpsEvent } from '../contracts/events.js';
 import { RATE_SEGMENT_MS, arrivalsPerHour, segmentStart } from './profiles.js';
 import { base36Id, exponential, logNormalWithMean, mulberry32, pickWeighted, uniform, type Random } from './random.js';
 import { createRotas, type QueueRota } from './staffing-plan.js';

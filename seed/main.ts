@@ -5,16 +5,16 @@
  * the append in hand, and it exits 0.
  */
 import pino from 'pino';
-import { loadConfig } from '../streams/config.js';
-import { EVENTS_TOPIC } from '../streams/events.js';
+import { loadConfig } from '../contracts/config.js';
+import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import { createSimulator } from './simulator.js';
-import { simulatorEnv } from './simulator-env.js';
+import { readSimulatorEnv } from '../contracts/env.js';
 
 const logger = pino({ name: 'seed', level: process.env.LOG_LEVEL || 'info' });
 
 async function main(): Promise<number> {
-  const settings = simulatorEnv(process.env);
+  const settings = readSimulatorEnv(process.env);
   const config = loadConfig(settings.configPath);
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {

@@ -7,9 +7,9 @@
  * through the simulator, which announces them as `staffing.updated`.
  */
 import express from 'express';
-import { capacityWebhookSchema, type CapacityDecision, type CapacityWebhook } from '../server/alerts/contract.js';
+import { capacityWebhookSchema, type CapacityDecision, type CapacityWebhook } from '../contracts/alerts.js';
 import { verifyWebhook } from '../server/capacity/signing.js';
-import type { OpsConfig } from '../streams/config.js';
+import type { OpsConfig } from '../contracts/config.js';
 import type { Simulator } from './simulator.js';
 
 /** How a demo partner tends to answer: chances of accepting and of a partial answer (the rest declines). */

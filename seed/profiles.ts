@@ -3,7 +3,7 @@
  * the morning surge. The simulated clock's UTC hours stand in for the hospital's local hours, so
  * the surge shows at 08:00-11:00 UTC whatever the machine's time zone.
  */
-import type { QueueConfig } from '../streams/config.js';
+import type { QueueConfig } from '../contracts/config.js';
 
 /** Arrival rates are constant within a segment of this length (the surge needs finer than hours). */
 export const RATE_SEGMENT_MS = 15 * 60 * 1000;

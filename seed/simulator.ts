@@ -15,9 +15,10 @@
  *   a lag (no backfill, or a log that was down) is caught up one 10-minute batch per tick.
  * `start()` may be called while a backfill runs: the live loop waits for it to end.
  */
-import type { OpsConfig } from '../streams/config.js';
-import type { EventLog, LogMessage } from '../streams/event-log.js';
-import { EVENTS_TOPIC, eventKey, type OpsEvent } from '../streams/events.js';
+import type { OpsConfig } from '../contracts/config.js';
+import type { EventLog, LogMessage } from '../contracts/event-log.js';
+import { eventKey, type OpsEvent } from '../contracts/events.js';
+import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { BackOfficeModel } from './back-office-model.js';
 import { randomSeed } from './random.js';
 

@@ -3,7 +3,7 @@
  * demand, but only partly on the morning surge, so the surge outruns the staff for a while and
  * the wall shows pressure building and then easing.
  */
-import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../streams/config.js';
+import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../contracts/config.js';
 import { arrivalsPerHour, expectedDailyVolume, profileFor, type QueueProfile } from './profiles.js';
 
 const HOUR_MS = 60 * 60 * 1000;

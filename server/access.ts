@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { AccessEntry, OpsConfig, Role } from '../streams/config.js';
+import type { AccessEntry, OpsConfig, Role } from '../contracts/config.js';
 
 export interface Principal {
   name: string;

@@ -3,9 +3,10 @@
  * its own; the valid ones that are new are appended to the event log; the answer names every
  * rejected item by its index. A rejected item never stops the others.
  */
-import type { OpsConfig } from '../streams/config.js';
-import type { EventLog } from '../streams/event-log.js';
-import { checkEvent, eventKey, EVENTS_TOPIC, type OpsEvent } from '../streams/events.js';
+import type { OpsConfig } from '../contracts/config.js';
+import type { EventLog } from '../contracts/event-log.js';
+import { checkEvent, eventKey, type OpsEvent } from '../contracts/events.js';
+import { EVENTS_TOPIC } from '../contracts/topics.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 
 export const MAX_EVENTS_PER_REQUEST = 10_000;

@@ -1,8 +1,9 @@
 /** pino, pretty on a terminal, JSON otherwise. */
 import pino, { type Logger } from 'pino';
 
-export function createLogger(level: string, name = 'ops-command-center'): Logger {
-  const pretty = process.stdout.isTTY && !process.env.CI;
+/** `ci`: logs stay JSON even on a terminal. */
+export function createLogger(level: string, ci: boolean, name = 'ops-command-center'): Logger {
+  const pretty = process.stdout.isTTY && !ci;
   return pino({
     name,
     level,

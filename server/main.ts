@@ -1,17 +1,17 @@
 /** The server process: `npm start` (through scripts/start.ts) and `npm run dev`. */
-import { readEnv } from './env.js';
+import { readServerEnv } from '../contracts/env.js';
 import { createLogger } from './logger.js';
 import { startProduct } from './runtime.js';
 
 async function main(): Promise<void> {
   let env;
   try {
-    env = readEnv();
+    env = readServerEnv();
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);
   }
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, env.CI);
   let running;
   try {
     running = await startProduct(env, logger);

@@ -5,15 +5,15 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { OpsConfig } from '../streams/config.js';
-import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { OpsConfig } from '../contracts/config.js';
+import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { AccessControl, hasRole } from './access.js';
-import type { Alert, CapacityRequest } from './alerts/contract.js';
-import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './socket-contract.js';
+import type { Alert, CapacityRequest } from '../contracts/alerts.js';
+import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../contracts/socket.js';
 import type { Telemetry } from './telemetry.js';
 import { applyView, effectiveFilter, unknownNames, viewKey, type ViewFilter } from './views.js';
-import { describeIssues } from '../streams/events.js';
+import { describeIssues } from '../contracts/issues.js';
 
 export type OpsIoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -66,7 +66,7 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
     socket.on('subscribe', (request, ack) => {
       const parsed = subscribeSchema.safeParse(request);
       const reply = typeof ack === 'function' ? ack : () => {};
-      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, request) });
+      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request }) });
       const { view, queues, teams } = parsed.data;
       const principal = { name: socket.data.name, role: socket.data.role as never, teams: socket.data.teams };
       if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });

@@ -4,19 +4,18 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { loadConfig, type OpsConfig } from '../streams/config.js';
+import { loadConfig, type OpsConfig } from '../contracts/config.js';
 import { openClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
-import type { EventLog } from '../streams/event-log.js';
+import type { EventLog } from '../contracts/event-log.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { createSimulator } from '../seed/simulator.js';
-import { simulatorEnv } from '../seed/simulator-env.js';
 import { createProductAlerting } from './alerts/product-alerting.js';
 import { createApp, type App } from './app.js';
-import type { Env } from './env.js';
+import type { ServerEnv } from '../contracts/env.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 
 export interface Running {
@@ -27,13 +26,13 @@ export interface Running {
 }
 
 /** Starts the whole product as the environment says; resolves once it listens. */
-export async function startProduct(env: Env, logger: Logger): Promise<Running> {
+export async function startProduct(env: ServerEnv, logger: Logger): Promise<Running> {
   const config = loadConfig(env.OPS_CONFIG);
   const telemetry = createTelemetry();
   const { log, store, worker } = await openEngines(env, config, logger, telemetry);
-  const sim = simulatorEnv(process.env);
+  const sim = env.simulator;
   const simulator = env.SIMULATOR === 'on' ? createSimulator({ config, log, logger, backfillHours: sim.backfillHours, speed: sim.speed, seed: sim.seed }) : undefined;
-  const alerts = await createProductAlerting({ config, store, log, logger, telemetry, env: process.env, simulator });
+  const alerts = await createProductAlerting({ config, store, log, logger, telemetry, env, simulator });
 
   const app = createApp({
     config,
@@ -105,7 +104,7 @@ interface Engines {
  * The event log and store the environment asks for: both embedded (default), or Kafka for ingest
  * and ClickHouse for reads. One of KAFKA_BROKERS and CLICKHOUSE_URL without the other is refused.
  */
-async function openEngines(env: Env, config: OpsConfig, logger: Logger, telemetry: Telemetry): Promise<Engines> {
+async function openEngines(env: ServerEnv, config: OpsConfig, logger: Logger, telemetry: Telemetry): Promise<Engines> {
   if (env.KAFKA_BROKERS && env.CLICKHOUSE_URL) {
     const log = new KafkaEventLog({ brokers: env.KAFKA_BROKERS, logger, clientId: 'ops-server' });
     try {

@@ -2,8 +2,8 @@
  * Views of a snapshot: the same numbers narrowed to queues and teams. The full snapshot is
  * computed once per tick; each distinct view is derived from it once and fanned out.
  */
-import type { OpsConfig } from '../streams/config.js';
-import { sumTotals, type MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { OpsConfig } from '../contracts/config.js';
+import { sumTotals, type MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import type { Principal } from './access.js';
 
 export interface ViewFilter {

@@ -8,11 +8,11 @@
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { openClickHouseStore } from './clickhouse/clickhouse-store.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../contracts/config.js';
 import { KafkaEventLog } from './kafka/kafka-event-log.js';
 import type { MetricsStore } from './metrics-store.js';
 import { startStreamWorker, type StreamWorker } from './stream-worker.js';
-import { readWorkerEnv, type WorkerEnv } from './worker-env.js';
+import { readWorkerEnv, type WorkerEnv } from '../contracts/env.js';
 import { createWorkerTelemetry, type WorkerTelemetry } from './worker-telemetry.js';
 
 const FORCE_EXIT_MS = 15_000;

@@ -2,8 +2,8 @@
  * The `MetricsStore` port: takes validated events, answers snapshots and history at an instant.
  * The embedded store computes incrementally in process; the ClickHouse store aggregates there.
  */
-import type { OpsEvent } from './events.js';
-import type { MetricsHistory, MetricsSnapshot } from './metrics-snapshot.js';
+import type { OpsEvent } from '../contracts/events.js';
+import type { MetricsHistory, MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 
 export interface ApplyResult {
   applied: number;

@@ -7,9 +7,10 @@
  * with Kafka the worker lingers about 250 ms so ClickHouse gets a few big inserts a second
  * rather than many small ones; the embedded engine writes at once (linger 0).
  */
-import type { OpsConfig } from './config.js';
-import type { EventLog, LogConsumer, LogMessage, LogRecord } from './event-log.js';
-import { checkEvent, DLQ_TOPIC, EVENTS_TOPIC, type OpsEvent } from './events.js';
+import type { OpsConfig } from '../contracts/config.js';
+import type { EventLog, LogConsumer, LogMessage, LogRecord } from '../contracts/event-log.js';
+import { checkEvent, type OpsEvent } from '../contracts/events.js';
+import { DLQ_TOPIC, EVENTS_TOPIC } from '../contracts/topics.js';
 import type { ApplyResult, MetricsStore } from './metrics-store.js';
 import { WriteCoalescer } from './write-coalescer.js';
 

@@ -7,7 +7,7 @@
  * old contribution is retracted and the new one asserted through a `ContributionSink`, touching
  * only the parts that differ. Late and out-of-order events are exact by construction.
  */
-import type { TaskEvent } from './events.js';
+import type { TaskEvent } from '../contracts/events.js';
 
 export interface TaskState {
   queue: string;

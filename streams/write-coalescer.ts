@@ -9,9 +9,10 @@
  * fetches again only after every batch in hand returned). Once stopping, a write that still
  * fails after `drainTimeoutMs` is given up: its batches return unresolved and are read again.
  */
-import type { LogMessage } from './event-log.js';
-import type { OpsEvent } from './events.js';
+import type { LogMessage } from '../contracts/event-log.js';
+import type { OpsEvent } from '../contracts/events.js';
 import type { ApplyResult } from './metrics-store.js';
+import { backoffDelay } from './backoff.js';
 
 export interface CoalescerPart {
   events: OpsEvent[];
@@ -46,12 +47,6 @@ interface Waiting {
   part: CoalescerPart;
   at: number;
   done(written: boolean): void;
-}
-
-/** Capped exponential backoff with jitter (half to full of the step). */
-export function backoffMs(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
-  const step = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
-  return Math.round(step * (0.5 + random() / 2));
 }
 
 export class WriteCoalescer {
@@ -156,7 +151,7 @@ export class WriteCoalescer {
         return true;
       } catch (err) {
         if (this.draining || parts.some((p) => p.isStopping())) giveUpAt ??= Date.now() + this.options.drainTimeoutMs;
-        let delay = backoffMs(attempt, this.options.retry.initialMs, this.options.retry.maxMs);
+        let delay = backoffDelay(attempt, { baseMs: this.options.retry.initialMs, maxMs: this.options.retry.maxMs });
         if (giveUpAt !== undefined) {
           // The last attempt falls on the deadline; after it, the batches go back unresolved.
           const left = giveUpAt - Date.now();

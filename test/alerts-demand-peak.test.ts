@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assessDemandPeak, describePeak, type PeakInput } from '../server/alerts/demand-peak.js';
 import { agentsNeeded } from '../server/alerts/erlang-c.js';
 import type { Forecast } from '../server/alerts/forecast.js';
-import type { QueueConfig } from '../streams/config.js';
+import type { QueueConfig } from '../contracts/config.js';
 
 const registration: QueueConfig = { id: 'registration', name: 'Patient registration', sla: { target_seconds: 900, goal: 0.9 }, handling_seconds: 360 };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlertBook, AlertError, type AlertTransition } from '../server/alerts/alert-book.js';
-import type { PeakMeasures } from '../server/alerts/contract.js';
+import type { PeakMeasures } from '../contracts/alerts.js';
 import type { Verdict } from '../server/alerts/demand-peak.js';
 
 const START = Date.parse('2026-11-26T09:00:00.000Z');

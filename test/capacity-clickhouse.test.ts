@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import type { CapacityChange, CapacityRequest } from '../server/alerts/contract.js';
+import type { CapacityChange, CapacityRequest } from '../contracts/alerts.js';
 import { ClickHouseCapacityStore } from '../server/capacity/clickhouse-capacity-store.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';

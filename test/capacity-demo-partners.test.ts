@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CapacityWebhook } from '../server/alerts/contract.js';
+import type { CapacityWebhook } from '../contracts/alerts.js';
 import { signWebhook } from '../server/capacity/signing.js';
 import { createDemoPartners } from '../seed/partners.js';
-import { parseConfig } from '../streams/config.js';
+import { parseConfig } from '../contracts/config.js';
 
 const config = parseConfig({
   queues: [{ id: 'insurance', name: 'Insurance', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600 }],

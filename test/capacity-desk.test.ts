@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
-import type { Alert, CapacityChange } from '../server/alerts/contract.js';
+import type { Alert, CapacityChange } from '../contracts/alerts.js';
 import { CapacityDesk, CapacityError } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { signWebhook } from '../server/capacity/signing.js';
-import { parseConfig } from '../streams/config.js';
+import { parseConfig } from '../contracts/config.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
-import { CAPACITY_TOPIC } from '../streams/events.js';
+import { CAPACITY_TOPIC } from '../contracts/topics.js';
 import { startFakePartner } from './support/fake-partner.js';
 
 const SECRETS: Record<string, string> = {

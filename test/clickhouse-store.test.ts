@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
-import type { OpsEvent } from '../streams/events.js';
+import type { OpsEvent } from '../contracts/events.js';
 import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
 import { KNOWN, KNOWN_REGISTRATION, KNOWN_TEAMS } from './support/known-events.js';
 import { eventSetArb, REF_NOW, refConfig } from './support/random-events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, CapacityRequest } from '../server/alerts/contract';
+import type { Alert, CapacityRequest } from '../contracts/alerts';
 import {
   capacityLevel,
   describeCapacityState,

@@ -17,7 +17,7 @@ import {
   trendTicks,
   type SlaLevel,
 } from '../client/src/format';
-import type { HistoryPoint } from '../streams/metrics-snapshot';
+import type { HistoryPoint } from '../contracts/metrics-snapshot';
 
 describe('formatDuration', () => {
   it('reads as seconds, minutes, hours or days with a zero-padded second unit', () => {

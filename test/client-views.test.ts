@@ -6,7 +6,7 @@ import { bucketHistory, durationTicks, parseRange, timeTicks } from '../client/s
 import { leadHref, parseLeadRoute, subscriptionOf, toggle } from '../client/src/lead-url';
 import { splitByKind, teamShare } from '../client/src/team-split';
 import { columnsFor, paginate, parsePaging } from '../client/src/wall-pages';
-import { emptyValues, nearestRank, type HistoryPoint, type TeamMetrics } from '../streams/metrics-snapshot';
+import { emptyValues, nearestRank, type HistoryPoint, type TeamMetrics } from '../contracts/metrics-snapshot';
 
 const TARGET = 600;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
-import { loadConfig, parseConfig } from '../streams/config.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
+import { loadConfig, parseConfig } from '../contracts/config.js';
 
 const valid = {
   queues: [{ id: 'insurance', name: 'Insurance verification', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600 }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
-import type { LogRecord } from '../streams/event-log.js';
+import type { LogRecord } from '../contracts/event-log.js';
 import { murmur2, partitionFor } from '../streams/partitioner.js';
 
 const until = async (check: () => boolean, ms = 5000) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvent } from '../streams/events.js';
+import { checkEvent } from '../contracts/events.js';
 import { REF_NOW, refConfig } from './support/random-events.js';
 
 const base = { event_id: 'e1', type: 'task.created', occurred_at: '2026-11-26T11:00:00.000Z', queue: 'registration', task_id: 't1' };

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ConsumedBatch, LogConsumer, LogMessage, LogRecord } from '../streams/event-log.js';
+import type { ConsumedBatch, LogConsumer, LogMessage, LogRecord } from '../contracts/event-log.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import { partitionFor } from '../streams/partitioner.js';
 import { createTestTopics, describeWithEngines, requireEngines, uniqueName, type TestTopics } from './support/engines.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
-import type { OpsEvent } from '../streams/events.js';
-import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { OpsEvent } from '../contracts/events.js';
+import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import { eventSetArb, REF_NOW, refConfig } from './support/random-events.js';
 import {
   dedupedEvents,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import { ROOT, startServerProcess, type ServerProcess } from './support/process.js';
 
 const getSnapshot = async (url: string) => (await (await fetch(`${url}/api/metrics`)).json()) as MetricsSnapshot;

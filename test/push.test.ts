@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck, SubscribeRequest } from '../server/socket-contract.js';
-import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck, SubscribeRequest } from '../contracts/socket.js';
+import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import { configWithAccess, startHarness, TOKENS, type Harness } from './support/harness.js';
 import { REF_NOW, refConfig } from './support/random-events.js';
 

@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../streams/config.js';
-import { checkEvent, type OpsEvent } from '../streams/events.js';
+import { loadConfig } from '../contracts/config.js';
+import { checkEvent, type OpsEvent } from '../contracts/events.js';
 import { BackOfficeModel } from '../seed/back-office-model.js';
 import { MinHeap } from '../seed/min-heap.js';
 import { KNOWN_PROFILES, RATE_SEGMENT_MS, arrivalsPerHour, expectedDailyVolume, surgeFactor } from '../seed/profiles.js';
 import { base36Id, logNormalWithMean, mulberry32, pickWeighted } from '../seed/random.js';
-import { DEFAULT_CONFIG_PATH, simulatorEnv } from '../seed/simulator-env.js';
+import { DEFAULT_CONFIG_PATH, readSimulatorEnv } from '../contracts/env.js';
 import { createRotas, splitByWeight } from '../seed/staffing-plan.js';
 
 const config = loadConfig(DEFAULT_CONFIG_PATH);
@@ -145,16 +145,16 @@ describe('demand profiles', () => {
 
 describe('simulator environment', () => {
   it('reads defaults and names each bad variable', () => {
-    expect(simulatorEnv({})).toEqual({ configPath: DEFAULT_CONFIG_PATH });
-    expect(simulatorEnv({ OPS_CONFIG: '/x.json', BACKFILL_HOURS: '2', SIM_SPEED: '60', SIM_SEED: '7' })).toEqual({
+    expect(readSimulatorEnv({})).toEqual({ configPath: DEFAULT_CONFIG_PATH });
+    expect(readSimulatorEnv({ OPS_CONFIG: '/x.json', BACKFILL_HOURS: '2', SIM_SPEED: '60', SIM_SEED: '7' })).toEqual({
       configPath: '/x.json',
       backfillHours: 2,
       speed: 60,
       seed: 7,
     });
-    expect(() => simulatorEnv({ SIM_SPEED: 'fast' })).toThrow('SIM_SPEED: must be a number');
-    expect(() => simulatorEnv({ BACKFILL_HOURS: '-1' })).toThrow('BACKFILL_HOURS: must be >= 0');
-    expect(() => simulatorEnv({ SIM_SEED: '1.5' })).toThrow('SIM_SEED: must be an integer');
+    expect(() => readSimulatorEnv({ SIM_SPEED: 'fast' })).toThrow('SIM_SPEED: must be a number');
+    expect(() => readSimulatorEnv({ BACKFILL_HOURS: '-1' })).toThrow('BACKFILL_HOURS: must be >= 0');
+    expect(() => readSimulatorEnv({ SIM_SEED: '1.5' })).toThrow('SIM_SEED: must be an integer');
   });
 });
 

@@ -3,11 +3,12 @@
  * determinism, staffing, volumes) and the live loop on fake timers against an in-test log.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../streams/config.js';
-import type { EventLog, LogMessage } from '../streams/event-log.js';
-import { EVENTS_TOPIC, checkEvent, eventKey, type OpsEvent } from '../streams/events.js';
+import { loadConfig } from '../contracts/config.js';
+import type { EventLog, LogMessage } from '../contracts/event-log.js';
+import { checkEvent, eventKey, type OpsEvent } from '../contracts/events.js';
+import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { BEHAVIOUR, BackOfficeModel } from '../seed/back-office-model.js';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
 import { createSimulator } from '../seed/simulator.js';
 
 const config = loadConfig(DEFAULT_CONFIG_PATH);

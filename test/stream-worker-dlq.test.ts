@@ -5,14 +5,14 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../streams/config.js';
+import { loadConfig } from '../contracts/config.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
-import type { LogMessage, LogRecord } from '../streams/event-log.js';
-import { eventKey, type OpsEvent } from '../streams/events.js';
+import type { LogMessage, LogRecord } from '../contracts/event-log.js';
+import { eventKey, type OpsEvent } from '../contracts/events.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import { partitionFor } from '../streams/partitioner.js';
 import { KAFKA_LINGER_MS, startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
 import { createTestTopics, describeWithEngines, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
 
 const engines = await requireEngines();

@@ -5,10 +5,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
-import { loadConfig } from '../streams/config.js';
-import type { OpsEvent } from '../streams/events.js';
+import { loadConfig } from '../contracts/config.js';
+import type { OpsEvent } from '../contracts/events.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
-import { DEFAULT_CONFIG_PATH } from '../seed/simulator-env.js';
+import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
 import { createTestTopics, describeWithEngines, dropDatabase, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
 import { knownIds, sleep, TrackedProducer, waitFor, waitForCaughtUp } from './support/pipeline.js';
 import { freePort } from './support/process.js';

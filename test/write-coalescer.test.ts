@@ -4,9 +4,10 @@
  * only when stopping.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogMessage } from '../streams/event-log.js';
-import type { OpsEvent } from '../streams/events.js';
-import { backoffMs, WriteCoalescer, type CoalescerPart } from '../streams/write-coalescer.js';
+import type { LogMessage } from '../contracts/event-log.js';
+import type { OpsEvent } from '../contracts/events.js';
+import { backoffDelay } from '../streams/backoff.js';
+import { WriteCoalescer, type CoalescerPart } from '../streams/write-coalescer.js';
 
 const event = (i: number): OpsEvent => ({ event_id: `e${i}`, type: 'task.created', occurred_at: '2026-11-26T09:00:00.000Z', queue: 'billing', task_id: `t${i}` });
 const part = (from: number, n: number, dead: LogMessage[] = [], stopping = () => false): CoalescerPart => ({
@@ -128,12 +129,12 @@ describe('WriteCoalescer', () => {
   });
 });
 
-describe('backoffMs', () => {
+describe('backoffDelay', () => {
   it('doubles from the initial delay, is capped, and jitters between half and all of the step', () => {
-    expect(backoffMs(1, 200, 5000, () => 1)).toBe(200);
-    expect(backoffMs(1, 200, 5000, () => 0)).toBe(100);
-    expect(backoffMs(4, 200, 5000, () => 1)).toBe(1600);
-    expect(backoffMs(30, 200, 5000, () => 1)).toBe(5000);
-    expect(backoffMs(30, 200, 5000, () => 0)).toBe(2500);
+    expect(backoffDelay(1, { baseMs: 200, maxMs: 5000 }, () => 1)).toBe(200);
+    expect(backoffDelay(1, { baseMs: 200, maxMs: 5000 }, () => 0)).toBe(100);
+    expect(backoffDelay(4, { baseMs: 200, maxMs: 5000 }, () => 1)).toBe(1600);
+    expect(backoffDelay(30, { baseMs: 200, maxMs: 5000 }, () => 1)).toBe(5000);
+    expect(backoffDelay(30, { baseMs: 200, maxMs: 5000 }, () => 0)).toBe(2500);
   });
 });

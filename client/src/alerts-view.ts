@@ -3,7 +3,7 @@
  * banner, the tiles' staffing line, the lead's alert list and capacity timeline. Pure functions,
  * plus the narrow selectors the components read the store with.
  */
-import type { Alert, CapacityRequest, CapacityState } from '../../server/alerts/contract';
+import type { Alert, CapacityRequest, CapacityState } from '../../contracts/alerts';
 import { formatMinute } from './format';
 import type { OpsState } from './store';
 

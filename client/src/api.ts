@@ -1,6 +1,6 @@
 /** The few HTTP calls of the screens (SPEC section 4), with the bearer token when there is one. */
-import type { Alert, AlertsResponse, CapacityRequestsResponse, CapacityRequest } from '../../server/alerts/contract';
-import type { MetricsHistory, MetricsSnapshot } from '../../streams/metrics-snapshot';
+import type { Alert, AlertsResponse, CapacityRequestsResponse, CapacityRequest } from '../../contracts/alerts';
+import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot';
 
 export class HttpError extends Error {
   constructor(

@@ -2,7 +2,7 @@
  * Pure formatting and status logic of the wall: no React, no DOM, no clock of its own (every
  * function that depends on time takes `now`), so all of it is unit-tested.
  */
-import type { HistoryPoint, QueueMetrics } from '../../streams/metrics-snapshot';
+import type { HistoryPoint, QueueMetrics } from '../../contracts/metrics-snapshot';
 
 /** What the wall shows for a value that does not exist (a quantile with no starts). */
 export const NONE = '—';

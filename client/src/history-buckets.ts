@@ -10,7 +10,7 @@
  *   points carry no start counts to weight them.
  * With one-minute buckets (1 h) every value is the server's own.
  */
-import type { HistoryPoint } from '../../streams/metrics-snapshot';
+import type { HistoryPoint } from '../../contracts/metrics-snapshot';
 
 export const RANGES = {
   '1h': { minutes: 60, bucketMinutes: 1, label: '1 h' },

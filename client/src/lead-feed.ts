@@ -3,7 +3,7 @@
  * catalogue of queues and teams this token may see (for the filters), the clock, and, on a queue
  * page, that queue's history for the chosen range.
  */
-import type { SubscribeRequest } from '../../server/socket-contract';
+import type { SubscribeRequest } from '../../contracts/socket';
 import { fetchHistory, fetchMetrics, HttpError } from './api';
 import { messageOf, startPoller } from './poller';
 import { connectLive } from './socket';

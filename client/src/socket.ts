@@ -5,10 +5,10 @@
  * never giving up); after a refusal, which ends Socket.IO's retries, it tries again every 30 s.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Alert, CapacityRequest } from '../../server/alerts/contract';
+import type { Alert, CapacityRequest } from '../../contracts/alerts';
 import { fetchAlerts, fetchCapacityRequests } from './api';
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeRequest } from '../../server/socket-contract';
-import type { MetricsSnapshot } from '../../streams/metrics-snapshot';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeRequest } from '../../contracts/socket';
+import type { MetricsSnapshot } from '../../contracts/metrics-snapshot';
 import { createFrameBuffer } from './frame-buffer';
 import { describeLinkError, type ConnectionState } from './format';
 import type { OpsStore } from './store';

@@ -6,8 +6,8 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Alert, CapacityRequest, CapacityState } from '../../server/alerts/contract';
-import type { HistoryPoint, MetricsHistory, MetricsSnapshot } from '../../streams/metrics-snapshot';
+import type { Alert, CapacityRequest, CapacityState } from '../../contracts/alerts';
+import type { HistoryPoint, MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot';
 import { STALE_AFTER_MS, type ConnectionState } from './format';
 
 /** History kept in memory for the wall's trend: twice the chart's hour, whatever the server sends. */

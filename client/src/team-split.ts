@@ -3,7 +3,7 @@
  * the team of its first `task.started`). Everything here is measured on the tasks started in the
  * window, the same tasks the queue's waits and SLA attainment are measured on.
  */
-import type { TeamMetrics } from '../../streams/metrics-snapshot';
+import type { TeamMetrics } from '../../contracts/metrics-snapshot';
 
 export type TeamKind = TeamMetrics['kind'];
 

@@ -5,7 +5,7 @@
  * It injects data into this page's own view and nothing else, so it grants no access.
  */
 import { flushSync } from 'react-dom';
-import type { MetricsSnapshot } from '../../streams/metrics-snapshot';
+import type { MetricsSnapshot } from '../../contracts/metrics-snapshot';
 import type { OpsStore } from './store';
 
 export interface ApplyTiming {

@@ -7,7 +7,7 @@
  *
  * Driven by observations (one per queue per evaluation); time comes from the injected clock.
  */
-import type { Alert, AlertKind, PeakMeasures } from './contract.js';
+import type { Alert, AlertKind, PeakMeasures } from '../../contracts/alerts.js';
 import type { Verdict } from './demand-peak.js';
 
 export interface AlertBookOptions {

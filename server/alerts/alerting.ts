@@ -8,13 +8,13 @@
  * NOTE: with several servers behind a load balancer each runs this loop; capacity requests then
  * need one leader (not built: the embedded default and the tests run one server).
  */
-import type { OpsConfig } from '../../streams/config.js';
-import type { HistoryPoint, MetricsSnapshot } from '../../streams/metrics-snapshot.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { HistoryPoint, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { Principal } from '../access.js';
 import type { CapacityDesk, DeskLogger } from '../capacity/capacity-desk.js';
 import { AlertBook, AlertError, type AlertBookOptions, type AlertTransition } from './alert-book.js';
-import type { Alert, PeakMeasures } from './contract.js';
+import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
 import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
 

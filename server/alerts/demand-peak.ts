@@ -8,9 +8,9 @@
  * does not flap: no shortfall, the projected SLA at goal, and arrivals back within 10% of forecast.
  * In between ("hold"), an alert keeps the state it has.
  */
-import type { QueueConfig } from '../../streams/config.js';
-import type { QueueMetrics } from '../../streams/metrics-snapshot.js';
-import type { PeakMeasures } from './contract.js';
+import type { QueueConfig } from '../../contracts/config.js';
+import type { QueueMetrics } from '../../contracts/metrics-snapshot.js';
+import type { PeakMeasures } from '../../contracts/alerts.js';
 import { agentsNeeded, erlangC, serviceLevel } from './erlang-c.js';
 import { INTERVAL_MS, type Forecast } from './forecast.js';
 

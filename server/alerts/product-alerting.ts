@@ -6,10 +6,11 @@
 import client from 'prom-client';
 import type { Logger } from 'pino';
 import { createDemoPartners, type DemoPartners } from '../../seed/partners.js';
+import type { VariableLookup } from '../../contracts/env.js';
 import type { Simulator } from '../../seed/simulator.js';
 import type { ClickHouseStore } from '../../streams/clickhouse/clickhouse-store.js';
-import type { OpsConfig } from '../../streams/config.js';
-import type { EventLog } from '../../streams/event-log.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { EventLog } from '../../contracts/event-log.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import { CapacityDesk } from '../capacity/capacity-desk.js';
 import { EmbeddedCapacityStore, type CapacityStore } from '../capacity/capacity-store.js';
@@ -26,7 +27,7 @@ export interface ProductAlertingOptions {
   log: EventLog;
   logger: Logger;
   telemetry: Telemetry;
-  env: NodeJS.ProcessEnv;
+  env: VariableLookup;
   /** The in-process simulator, if it runs: then the demo partners run too. */
   simulator?: Pick<Simulator, 'addAgents'>;
 }
@@ -77,7 +78,7 @@ export async function createProductAlerting(o: ProductAlertingOptions): Promise<
       secret: (name) => secrets.get(name),
       simulator: o.simulator,
       serverUrl: () => url,
-      token: (team) => o.env[`DEMO_PARTNER_TOKEN_${team.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`],
+      token: (team) => o.env.variable(`DEMO_PARTNER_TOKEN_${team.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`),
       logger: logger.child({ component: 'demo-partners' }),
     });
   }
@@ -102,12 +103,12 @@ export async function createProductAlerting(o: ProductAlertingOptions): Promise<
  * the demo partners run and a partner's secret is unset, a fresh one is made for this process
  * (both ends live here), and said so.
  */
-function webhookSecrets(config: OpsConfig, env: NodeJS.ProcessEnv, demo: boolean, logger: Logger): Map<string, string> {
+function webhookSecrets(config: OpsConfig, env: VariableLookup, demo: boolean, logger: Logger): Map<string, string> {
   const secrets = new Map<string, string>();
   for (const team of config.teams) {
     const name = team.capacity?.secret_env;
     if (!name) continue;
-    const value = env[name];
+    const value = env.variable(name);
     if (value) secrets.set(name, value);
     else if (demo) {
       secrets.set(name, generateSecret());

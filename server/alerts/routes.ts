@@ -7,7 +7,7 @@ import { requireRole, type AccessControl, type Principal } from '../access.js';
 import { CapacityError } from '../capacity/capacity-desk.js';
 import { AlertError } from './alert-book.js';
 import { AccessError, type Alerting } from './alerting.js';
-import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } from './contract.js';
+import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } from '../../contracts/alerts.js';
 
 /** Queues a principal may see: a lead limited to teams sees the queues those teams serve. */
 export function visibleQueues(alerting: Pick<Alerting, 'queuesOfTeams'>, principal: Principal): Set<string> | undefined {

@@ -3,7 +3,7 @@
  * what the numbers must be, and whether it still can (before `respond_by`, not answered otherwise).
  */
 import type { Principal } from '../access.js';
-import { capacityResponseSchema, OPEN_CAPACITY_STATES, type CapacityDecision, type CapacityRequest } from '../alerts/contract.js';
+import { capacityResponseSchema, OPEN_CAPACITY_STATES, type CapacityDecision, type CapacityRequest } from '../../contracts/alerts.js';
 
 export class CapacityError extends Error {
   constructor(readonly status: 400 | 403 | 404 | 409, message: string, readonly details?: unknown) {

@@ -11,19 +11,20 @@
  * announced to listeners (the live push), in order.
  */
 import type { Principal } from '../access.js';
-import type { OpsConfig, TeamConfig } from '../../streams/config.js';
-import type { EventLog } from '../../streams/event-log.js';
+import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
+import type { EventLog } from '../../contracts/event-log.js';
 import {
   OPEN_CAPACITY_STATES,
   type Alert,
   type CapacityChange,
   type CapacityRequest,
   type CapacityWebhook,
-} from '../alerts/contract.js';
+} from '../../contracts/alerts.js';
 import { CapacityError, checkAnswer } from './capacity-answer.js';
 import { CapacityJournal } from './capacity-journal.js';
 import type { CapacityStore } from './capacity-store.js';
-import { DEFAULT_DELIVERY, postSigned, retryDelay, type DeliveryPolicy } from './webhook-delivery.js';
+import { DEFAULT_DELIVERY, postSigned, type DeliveryPolicy } from './webhook-delivery.js';
+import { backoffDelay } from '../../streams/backoff.js';
 
 export { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
 
@@ -328,7 +329,7 @@ export class CapacityDesk {
         return;
       }
       if (outcome.kind === 'refused') return this.giveUp(r, outcome.error);
-      const delay = retryDelay(r.attempts, this.policy, this.random);
+      const delay = backoffDelay(r.attempts, { baseMs: this.policy.baseDelayMs, maxMs: this.policy.maxDelayMs }, this.random);
       if (r.attempts >= this.policy.maxAttempts || this.o.clock() + delay >= Date.parse(r.respond_by)) {
         return this.giveUp(r, `${outcome.error}; gave up after ${r.attempts} attempts`);
       }

@@ -4,9 +4,9 @@
  * one partition). A failing write is retried a few times, then logged loudly; the request itself
  * carries on (its state is held in memory and the next change stores it whole again).
  */
-import type { EventLog } from '../../streams/event-log.js';
-import { CAPACITY_TOPIC } from '../../streams/events.js';
-import type { CapacityChange } from '../alerts/contract.js';
+import type { EventLog } from '../../contracts/event-log.js';
+import { CAPACITY_TOPIC } from '../../contracts/topics.js';
+import type { CapacityChange } from '../../contracts/alerts.js';
 import type { CapacityStore } from './capacity-store.js';
 
 export interface JournalLogger {

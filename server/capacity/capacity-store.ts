@@ -3,7 +3,7 @@
  * latest state of each request. Embedded (in memory) by default; ClickHouse when the metrics
  * live there (clickhouse-capacity-store.ts).
  */
-import type { CapacityChange, CapacityRequest } from '../alerts/contract.js';
+import type { CapacityChange, CapacityRequest } from '../../contracts/alerts.js';
 
 export interface CapacityStore {
   readonly kind: 'embedded' | 'clickhouse';

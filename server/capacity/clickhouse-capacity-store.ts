@@ -5,7 +5,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ident, sql, type Sql } from '../../streams/clickhouse/sql.js';
-import type { CapacityChange, CapacityRequest } from '../alerts/contract.js';
+import type { CapacityChange, CapacityRequest } from '../../contracts/alerts.js';
 import type { CapacityStore } from './capacity-store.js';
 
 interface ChangeRow {

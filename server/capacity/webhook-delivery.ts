@@ -51,8 +51,3 @@ export async function postSigned(a: Attempt): Promise<AttemptOutcome> {
     return { kind: 'transient', error: e.name === 'TimeoutError' ? `no answer within ${a.timeoutMs} ms` : `network: ${e.message}` };
   }
 }
-
-/** Delay before the retry that follows attempt `attempt` (1-based): capped doubling, full jitter over its upper half. */
-export function retryDelay(attempt: number, policy: DeliveryPolicy, random: () => number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + 0.5 * random());
-}

@@ -3,7 +3,7 @@
  * state of every task they changed, and the net aggregate changes (a `ContributionSink` that sums
  * per key, so a task created and started within one batch adds nothing to `waiting`).
  */
-import type { OpsEvent } from '../events.js';
+import type { OpsEvent } from '../../contracts/events.js';
 import { MINUTE_MS } from '../embedded/minute-history.js';
 import { isSet, type ContributionSink, type TaskState } from '../task-state.js';
 

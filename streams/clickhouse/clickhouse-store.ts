@@ -8,9 +8,9 @@
  */
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { OpsConfig } from '../config.js';
-import type { OpsEvent } from '../events.js';
-import type { MetricsHistory, MetricsSnapshot } from '../metrics-snapshot.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { OpsEvent } from '../../contracts/events.js';
+import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { ApplyResult, MetricsStore } from '../metrics-store.js';
 import { blankContribution, contributionOf, foldTaskEvent, moveContribution, newTask, type TaskState } from '../task-state.js';
 import { BatchRows } from './batch-rows.js';

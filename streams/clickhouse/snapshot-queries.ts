@@ -7,9 +7,9 @@
  * the first wait whose running count reaches ceil(q * n).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { OpsConfig } from '../config.js';
+import type { OpsConfig } from '../../contracts/config.js';
 import { MINUTE_MS, toHistoryPoints, type RawMinute } from '../embedded/minute-history.js';
-import { assembleSnapshot, emptyValues, type MetricsHistory, type MetricsSnapshot, type MetricValues } from '../metrics-snapshot.js';
+import { assembleSnapshot, emptyValues, type MetricsHistory, type MetricsSnapshot, type MetricValues } from '../../contracts/metrics-snapshot.js';
 import { FACT } from './batch-rows.js';
 import { ident, inList, Sql, sql } from './sql.js';
 

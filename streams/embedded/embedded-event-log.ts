@@ -3,8 +3,12 @@
  * committed positions per consumer group, and a consumer loop that commits only after its
  * handler returned. Records every group has passed are trimmed, so memory stays bounded.
  */
-import type { ConsumeOptions, EventLog, LogConsumer, LogMessage, LogRecord } from '../event-log.js';
+import type { ConsumeOptions, EventLog, LogConsumer, LogMessage, LogRecord } from '../../contracts/event-log.js';
 import { partitionFor } from '../partitioner.js';
+import { backoffDelay, type BackoffPolicy } from '../backoff.js';
+
+/** Between redeliveries of records whose handler failed. */
+const CONSUMER_RETRY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
 
 interface Partition {
   /** Offset of records[0]. */
@@ -200,7 +204,7 @@ class EmbeddedConsumer implements LogConsumer {
           onError?.(err);
           failures++;
           // Capped, jittered backoff; the unresolved records are delivered again.
-          const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random() / 2);
+          const delay = backoffDelay(failures + 1, CONSUMER_RETRY);
           await new Promise((r) => setTimeout(r, delay));
         }
         if (resolved >= 0) this.log.commit(topic, group, partition, resolved + 1);

@@ -2,9 +2,9 @@
  * The in-process `MetricsStore`: the incremental engine behind the store port, on a clock that
  * can be replaced in tests.
  */
-import type { OpsConfig } from '../config.js';
-import type { OpsEvent } from '../events.js';
-import type { MetricsHistory, MetricsSnapshot } from '../metrics-snapshot.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { OpsEvent } from '../../contracts/events.js';
+import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { ApplyResult, MetricsStore } from '../metrics-store.js';
 import { MetricsEngine } from './metrics-engine.js';
 

@@ -9,10 +9,10 @@
  * while window metrics take `occurred_at` in (now - window, now], so an event up to 5 minutes in
  * the future (clock skew) enters the window when `now` reaches it. The clock only moves forward.
  */
-import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../config.js';
-import type { OpsEvent, StaffingEvent } from '../events.js';
+import { teamsForQueue, type OpsConfig, type QueueConfig, type TeamConfig } from '../../contracts/config.js';
+import type { OpsEvent, StaffingEvent } from '../../contracts/events.js';
 import { blankContribution, contributionOf, foldTaskEvent, isSet, moveContribution, newTask, type ContributionSink, type TaskState } from '../task-state.js';
-import { assembleSnapshot, emptyValues, type MetricValues, type MetricsHistory, type MetricsSnapshot } from '../metrics-snapshot.js';
+import { assembleSnapshot, emptyValues, type MetricValues, type MetricsHistory, type MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
 import { WindowAggregate, type WindowEdges } from './window-aggregate.js';

@@ -3,7 +3,7 @@
  * tasks that left the backlog, and the waits of tasks first started in each minute. Minute m
  * covers [m * 60 s, (m + 1) * 60 s).
  */
-import { nearestRank, type HistoryPoint } from '../metrics-snapshot.js';
+import { nearestRank, type HistoryPoint } from '../../contracts/metrics-snapshot.js';
 
 export const MINUTE_MS = 60_000;
 

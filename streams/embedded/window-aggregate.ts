@@ -10,7 +10,7 @@
  * agree on which entries exist.
  */
 import { SortedPairs } from './sorted-pairs.js';
-import { nearestRankIndex, type MetricValues } from '../metrics-snapshot.js';
+import { nearestRankIndex, type MetricValues } from '../../contracts/metrics-snapshot.js';
 
 /** The window (lo, now] shared by every aggregate of an engine; both edges only move forward. */
 export interface WindowEdges {

@@ -9,8 +9,12 @@
  */
 import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ConsumeOptions, EventLog, LogConsumer, LogMessage, LogRecord } from '../event-log.js';
+import type { ConsumeOptions, EventLog, LogConsumer, LogMessage, LogRecord } from '../../contracts/event-log.js';
 import { partitionFor } from '../partitioner.js';
+import { backoffDelay, type BackoffPolicy } from '../backoff.js';
+
+/** Between redeliveries of records whose handler failed. */
+const CONSUMER_RETRY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
 
 const { isRebalancing } = kafkajs as unknown as { isRebalancing(err: unknown): boolean };
 
@@ -386,7 +390,7 @@ class KafkaLogConsumer {
       // (kafkajs fetches from the last resolved offset).
       this.failures++;
       this.options.onError?.(err);
-      await sleep(Math.min(5000, 100 * 2 ** Math.min(this.failures, 6)) * (0.5 + Math.random() / 2));
+      await sleep(backoffDelay(this.failures + 1, CONSUMER_RETRY));
     }
   }
 

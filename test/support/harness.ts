@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp, type App } from '../../server/app.js';
 import { sha256Hex } from '../../server/access.js';
-import { parseConfig, type OpsConfig } from '../../streams/config.js';
+import { parseConfig, type OpsConfig } from '../../contracts/config.js';
 import { EmbeddedEventLog } from '../../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../../streams/embedded/embedded-store.js';
 import { startStreamWorker, type StreamWorker } from '../../streams/stream-worker.js';

@@ -3,9 +3,9 @@
  * event sits at which offset, deterministic event sets from the simulator's model, and waits
  * on committed positions.
  */
-import type { OpsConfig } from '../../streams/config.js';
-import type { EventLog } from '../../streams/event-log.js';
-import { eventKey, type OpsEvent } from '../../streams/events.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { EventLog } from '../../contracts/event-log.js';
+import { eventKey, type OpsEvent } from '../../contracts/events.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import { partitionFor } from '../../streams/partitioner.js';
 import { BackOfficeModel } from '../../seed/back-office-model.js';

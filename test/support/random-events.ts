@@ -4,8 +4,8 @@
  * from the original, tasks without task.created, several starts per task, future events.
  */
 import fc from 'fast-check';
-import { parseConfig, type OpsConfig } from '../../streams/config.js';
-import type { OpsEvent } from '../../streams/events.js';
+import { parseConfig, type OpsConfig } from '../../contracts/config.js';
+import type { OpsEvent } from '../../contracts/events.js';
 
 export const REF_NOW = Date.parse('2026-11-26T12:00:00.000Z');
 

@@ -2,8 +2,8 @@
  * A brute-force reading of SPEC section 3: recomputes every metric from the raw event list at
  * `now`, with no incremental state. Slow and obvious on purpose; the engines are checked against it.
  */
-import type { OpsConfig } from '../../streams/config.js';
-import type { OpsEvent } from '../../streams/events.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { OpsEvent } from '../../contracts/events.js';
 
 export interface RefTask {
   queue: string;

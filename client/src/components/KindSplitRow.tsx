@@ -2,7 +2,7 @@
  * In-house against partner on one queue, on the tasks started in the window: each side's share
  * of them (a bar and a figure), its SLA attainment and its p90 wait.
  */
-import type { TeamMetrics } from '../../../streams/metrics-snapshot';
+import type { TeamMetrics } from '../../../contracts/metrics-snapshot';
 import { formatPercent, formatWait } from '../format';
 import { splitByKind, type KindShare } from '../team-split';
 

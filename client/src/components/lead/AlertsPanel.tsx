@@ -19,7 +19,7 @@ import { acknowledgeAlert } from '../../api';
 import { formatMinute } from '../../format';
 import { messageOf } from '../../poller';
 import { useOps, useOpsStore } from '../../store';
-import type { CapacityRequest } from '../../../../server/alerts/contract';
+import type { CapacityRequest } from '../../../../contracts/alerts';
 
 /** `queue`: only that queue's alerts (a queue page); otherwise all the view's. */
 export function AlertsPanel({ token, queue }: { token: string | null; queue?: string }) {

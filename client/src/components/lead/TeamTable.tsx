@@ -4,7 +4,7 @@
  */
 import { Fragment } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { QueueMetrics } from '../../../../streams/metrics-snapshot';
+import type { QueueMetrics } from '../../../../contracts/metrics-snapshot';
 import { formatCount, formatDuration, formatGoal, formatPercent, slaStatus } from '../../format';
 import { useOps } from '../../store';
 import { teamShare } from '../../team-split';

@@ -4,8 +4,8 @@
  * ClientToServerEvents>`. Event names are `domain:verb`, except `subscribe`, which SPEC names.
  */
 import { z } from 'zod';
-import type { MetricsSnapshot } from '../streams/metrics-snapshot.js';
-import type { Alert, CapacityRequest } from './alerts/contract.js';
+import type { MetricsSnapshot } from './metrics-snapshot.js';
+import type { Alert, CapacityRequest } from './alerts.js';
 
 export const subscribeSchema = z.strictObject({
   view: z.enum(['wall', 'lead']),

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeIssues } from './issues.js';
 
 const id = z
   .string()
@@ -121,20 +122,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function describe(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-      if (issue.code === 'unrecognized_keys') return `${path || 'config'}: unknown field(s) ${issue.keys.join(', ')}`;
-      return `${path || 'config'}: ${issue.message}`;
-    })
-    .join('\n');
-}
-
 /** Validates a parsed JSON value as a configuration; throws a ConfigError naming each bad field. */
 export function parseConfig(raw: unknown, source = 'config'): OpsConfig {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${source} is invalid:\n${describe(parsed.error.issues)}`);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid:\n${describeIssues(parsed.error.issues, { subject: 'config', separator: '\n', brackets: true })}`);
   const cfg = parsed.data;
   return {
     ...cfg,

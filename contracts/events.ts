@@ -7,10 +7,7 @@
  */
 import { z } from 'zod';
 import type { OpsConfig } from './config.js';
-
-export const EVENTS_TOPIC = 'ops.task-events';
-export const DLQ_TOPIC = 'ops.task-events.dlq';
-export const CAPACITY_TOPIC = 'ops.capacity-requests';
+import { describeIssues } from './issues.js';
 
 /** How far in the future `occurred_at` may be before an event is rejected. */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -118,31 +115,11 @@ const schemaByType = {
   'staffing.updated': staffingSchema,
 } satisfies Record<EventType, z.ZodType>;
 
+/** Unknown fields are refused so that no patient data can enter (SPEC section 2). */
+const unknownEventFields = (keys: readonly string[]) =>
+  `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}: events carry opaque ids only`;
+
 export type EventCheck = { ok: true; event: OpsEvent } | { ok: false; reason: string };
-
-/** Turns zod issues into one sentence that names each offending field. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input?: unknown): string {
-  return issues
-    .map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}: events carry opaque ids only`;
-      }
-      const path = issue.path.map(String).join('.');
-      const message = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined ? 'is required' : issue.message;
-      return path ? `${path}: ${message}` : message;
-    })
-    .join('; ');
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
 
 /** Checks one raw value against the contract and the configuration at instant `nowMs`. */
 export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number): EventCheck {
@@ -160,7 +137,7 @@ export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number): Even
     };
   }
   const parsed = schemaByType[type as EventType].safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues, raw) };
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues, { input: raw, unknownFields: unknownEventFields }) };
   const event = parsed.data as OpsEvent;
 
   const at = Date.parse(event.occurred_at);
