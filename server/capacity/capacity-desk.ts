@@ -10,6 +10,7 @@
  * often it arrives. Every state change is stored, then published to `ops.capacity-requests`, then
  * announced to listeners (the live push), in order.
  */
+import { randomIds, systemClock, type IdSource } from '../../contracts/clock.js';
 import type { Principal } from '../access.js';
 import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
 import type { EventLog } from '../../contracts/event-log.js';
@@ -46,6 +47,8 @@ export interface CapacityDeskOptions {
   wallClock?: () => number;
   fetch?: typeof fetch;
   random?: () => number;
+  /** Request ids (default random UUIDs). */
+  ids?: IdSource;
   logger: DeskLogger;
   delivery?: Partial<DeliveryPolicy>;
   /** How long the agents asked for are wanted, from the request on (default 120 min). */
@@ -88,6 +91,7 @@ export class CapacityDesk {
   private readonly fetch: typeof fetch;
   private readonly random: () => number;
   private readonly wallClock: () => number;
+  private readonly ids: IdSource;
   private readonly windowMs: number;
   private readonly topUpMs: number;
   /** Whether an alert still wants capacity; escalation stops once it resolved. Set by the alerting. */
@@ -97,7 +101,8 @@ export class CapacityDesk {
     this.policy = { ...DEFAULT_DELIVERY, ...o.delivery };
     this.fetch = o.fetch ?? globalThis.fetch;
     this.random = o.random ?? Math.random;
-    this.wallClock = o.wallClock ?? Date.now;
+    this.wallClock = o.wallClock ?? systemClock;
+    this.ids = o.ids ?? randomIds;
     this.windowMs = (o.windowMinutes ?? 120) * 60_000;
     this.topUpMs = (o.topUpMinutes ?? 15) * 60_000;
     this.journal = new CapacityJournal(o.store, o.log, o.logger);
@@ -247,7 +252,7 @@ export class CapacityDesk {
     }
     const now = this.o.clock();
     const capacity = partner.capacity!;
-    const id = crypto.randomUUID();
+    const id = this.ids();
     const request: CapacityRequest = {
       request_id: id,
       queue: round.queue,

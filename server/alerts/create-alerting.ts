@@ -1,0 +1,53 @@
+/**
+ * Builds the alerting and its capacity desk from plain values: the one place that knows how the
+ * alert book, the desk (with its escalation policy) and the loop fit together. The composition
+ * root (server/product.ts) and tests call it alike.
+ */
+import type { IdSource, Clock } from '../../contracts/clock.js';
+import type { OpsConfig } from '../../contracts/config.js';
+import type { Alert } from '../../contracts/alerts.js';
+import type { EventLog } from '../../contracts/event-log.js';
+import type { MetricsStore } from '../../streams/metrics-store.js';
+import { CapacityDesk, type DeskLogger, type DeliveryPolicy } from '../capacity/capacity-desk.js';
+import type { CapacityStore } from '../capacity/capacity-store.js';
+import { Alerting } from './alerting.js';
+
+export interface AlertingDeps {
+  config: OpsConfig;
+  store: Pick<MetricsStore, 'snapshot' | 'history'>;
+  capacityStore: CapacityStore;
+  log: Pick<EventLog, 'append'>;
+  /** A partner's webhook secret by the name of its environment variable. */
+  secret(envName: string): string | undefined;
+  /** Domain time: windows, `respond_by`, expiry, alert lifecycle. */
+  clock: Clock;
+  /** Real time for signature timestamps, which partners check against their own clock. */
+  wallClock?: Clock;
+  ids?: IdSource;
+  random?: () => number;
+  fetch?: typeof fetch;
+  delivery?: Partial<DeliveryPolicy>;
+  logger: DeskLogger;
+  /** Default 15 s. */
+  evaluateEveryMs?: number;
+  onNotify?(alert: Alert): void;
+}
+
+/** The alerting with its desk; stored capacity requests are restored before it returns. */
+export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
+  const desk = new CapacityDesk({
+    config: d.config,
+    store: d.capacityStore,
+    log: d.log,
+    secret: d.secret,
+    clock: d.clock,
+    wallClock: d.wallClock,
+    ids: d.ids,
+    random: d.random,
+    fetch: d.fetch,
+    delivery: d.delivery,
+    logger: d.logger,
+  });
+  await desk.restore();
+  return new Alerting({ config: d.config, store: d.store, desk, clock: d.clock, logger: d.logger, evaluateEveryMs: d.evaluateEveryMs, onNotify: d.onNotify });
+}
