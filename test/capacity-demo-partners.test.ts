@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CapacityWebhook } from '../contracts/alerts.js';
 import { signWebhook } from '../server/capacity/signing.js';
 import { createDemoPartners } from '../seed/partners.js';
@@ -31,6 +31,7 @@ const webhook: CapacityWebhook = {
 async function setup(rolls: number[]) {
   const answers: { id: string; body: unknown }[] = [];
   const added: unknown[][] = [];
+  const logged: string[] = [];
   let url = '';
   const partners = createDemoPartners({
     config,
@@ -39,7 +40,7 @@ async function setup(rolls: number[]) {
     serverUrl: () => url,
     delayMs: [0, 5],
     random: () => rolls.shift() ?? 0.5,
-    logger: { info() {}, warn() {} },
+    logger: { info: (_, msg) => void logged.push(msg ?? ''), warn: (_, msg) => void logged.push(msg ?? '') },
   });
   const app = express();
   app.use('/demo/partners', partners.router);
@@ -50,12 +51,13 @@ async function setup(rolls: number[]) {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const waitForAnswer = async () => {
-    for (let i = 0; i < 100 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 20));
-  };
+  /**
+   * Waits until a partner has answered and acted on the answer: it logs 'answered' once the server
+   * took it, then puts any committed agents on in the same step, so `answers` and `added` are final.
+   */
+  const waitForAnswer = () => vi.waitFor(() => expect(logged).toContain('demo partner: answered'), { timeout: 5000, interval: 5 });
   return {
-    url, answers, added, waitForAnswer,
+    url, answers, added, logged, waitForAnswer,
     close: () => {
       partners.close();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -82,6 +84,9 @@ describe('the demo partners', () => {
     const stale = signWebhook(SECRET, 'req-1', new Date(Date.now() - 10 * 60_000), body);
     expect((await request(s.url).post(path).set(stale).send(body)).status).toBe(401);
     expect((await request(s.url).post('/demo/partners/inhouse/capacity').set(signed(body)).send(body)).status).toBe(404);
+    expect(s.logged.filter((m) => m === 'demo partner: refused a webhook that does not verify')).toHaveLength(3);
+    // NOTE: a deliberate wait, asserting that nothing happens: an answer, had one been scheduled,
+    // would come within delayMs (at most 5 ms); 30 ms leaves room for a slow machine.
     await new Promise((r) => setTimeout(r, 30));
     expect(s.answers).toEqual([]);
   });
