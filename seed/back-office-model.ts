@@ -13,8 +13,8 @@
  */
 import type { OpsConfig, TeamConfig } from '../contracts/config.js';
 import type { OpsEvent } from '../contracts/events.js';
-import { RATE_SEGMENT_MS, arrivalsPerHour, segmentStart } from './profiles.js';
-import { base36Id, exponential, logNormalWithMean, mulberry32, pickWeighted, uniform, type Random } from './random.js';
+import { nextArrival } from './arrivals.js';
+import { base36Id, logNormalWithMean, mulberry32, pickWeighted, uniform, type Random } from './random.js';
 import { createRotas, type QueueRota } from './staffing-plan.js';
 import { MinHeap } from './min-heap.js';
 
@@ -264,24 +264,10 @@ export class BackOfficeModel {
     }
   }
 
-  /** Schedules the queue's next arrival: exact for a rate that is constant within each segment. */
+  /** Schedules the queue's next arrival (none for a profile with no demand in the week ahead). */
   private scheduleArrival(queue: number, fromMs: number): void {
-    const profile = this.rotas[queue].profile;
-    let t = fromMs;
-    // A profile with no demand all week long gets no arrivals rather than an endless search.
-    while (t - fromMs < 7 * 24 * HOUR_MS) {
-      const segmentEnd = segmentStart(t) + RATE_SEGMENT_MS;
-      const perMs = arrivalsPerHour(profile, t) / HOUR_MS;
-      if (perMs > 0) {
-        const at = t + exponential(this.rand, perMs);
-        if (at < segmentEnd) {
-          // NOTE: a Poisson process forgets; restarting the draw at a segment edge stays exact.
-          this.schedule({ at: Math.max(fromMs, Math.round(at)), seq: 0, kind: 'arrival', queue });
-          return;
-        }
-      }
-      t = segmentEnd;
-    }
+    const at = nextArrival(this.rand, this.rotas[queue].profile, fromMs);
+    if (at !== undefined) this.schedule({ at, seq: 0, kind: 'arrival', queue });
   }
 
   private schedule(h: Happening): void {
