@@ -7,8 +7,8 @@
  * through the simulator, which announces them as `staffing.updated`.
  */
 import express from 'express';
+import { Webhook } from 'standardwebhooks';
 import { capacityWebhookSchema, type CapacityDecision, type CapacityWebhook } from '../contracts/alerts.js';
-import { verifyWebhook } from '../server/capacity/signing.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { Simulator } from './simulator.js';
 
@@ -47,6 +47,19 @@ export interface DemoPartners {
   close(): void;
 }
 
+/**
+ * Verifies a Standard Webhooks delivery as a real partner would, with its own copy of the secret,
+ * and returns the body parsed; throws when the signature does not match or the timestamp is more
+ * than 5 minutes off. A secret starting with `whsec_` is the Standard Webhooks form (base64 after
+ * the prefix); any other value is used as its raw UTF-8 bytes.
+ */
+export function verifyPartnerWebhook(secret: string, body: string, headers: Record<string, string | string[] | undefined>): unknown {
+  const webhook = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(' ') : v;
+  return webhook.verify(body, flat);
+}
+
 /** Creates the demo partners' endpoints (mount at `/demo/partners`). */
 export function createDemoPartners(o: DemoPartnersOptions): DemoPartners {
   const random = o.random ?? Math.random;
@@ -66,7 +79,7 @@ export function createDemoPartners(o: DemoPartnersOptions): DemoPartners {
     let request: CapacityWebhook;
     try {
       if (!secret) throw new Error(`${capacity.secret_env} is not set`);
-      request = capacityWebhookSchema.parse(verifyWebhook(secret, body, req.headers));
+      request = capacityWebhookSchema.parse(verifyPartnerWebhook(secret, body, req.headers));
     } catch (err) {
       o.logger.warn({ partner: team.id, error: (err as Error).message }, 'demo partner: refused a webhook that does not verify');
       return void res.status(401).json({ error: 'signature does not verify' });

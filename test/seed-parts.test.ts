@@ -1,13 +1,17 @@
 /**
  * The simulator's parts: the shipped configuration, the PRNG and distributions, the heap, the
- * rota arithmetic, the demand profiles, the environment, and the model on random seeds and
- * start instants (fast-check).
+ * rota arithmetic, the demand profiles and arrivals, the environment, the demo partners'
+ * signature check (against an independent HMAC), and the model on random seeds and start
+ * instants (fast-check).
  */
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../contracts/config.js';
 import { checkEvent, type OpsEvent } from '../contracts/events.js';
+import { nextArrival } from '../seed/arrivals.js';
 import { BackOfficeModel } from '../seed/back-office-model.js';
+import { verifyPartnerWebhook } from '../seed/partners.js';
 import { MinHeap } from '../seed/min-heap.js';
 import { KNOWN_PROFILES, RATE_SEGMENT_MS, arrivalsPerHour, expectedDailyVolume, surgeFactor } from '../seed/profiles.js';
 import { base36Id, logNormalWithMean, mulberry32, pickWeighted } from '../seed/random.js';
@@ -140,6 +144,51 @@ describe('demand profiles', () => {
     for (let t = TUESDAY; t < TUESDAY + 24 * HOUR; t += RATE_SEGMENT_MS) sum += arrivalsPerHour(profile, t) / 4;
     expect(expectedDailyVolume(profile, TUESDAY + 5 * HOUR)).toBeCloseTo(sum);
     expect(sum).toBeCloseTo(profile.weekdayVolume * profile.dayFactors[2]);
+  });
+});
+
+describe('arrivals', () => {
+  it('add up to about the expected daily volume, each after the one before', () => {
+    const profile = KNOWN_PROFILES.registration;
+    const rand = mulberry32(42);
+    let count = 0;
+    let previous = TUESDAY;
+    for (let at = nextArrival(rand, profile, TUESDAY); at !== undefined && at < TUESDAY + 24 * HOUR; at = nextArrival(rand, profile, at)) {
+      expect(at).toBeGreaterThanOrEqual(previous);
+      previous = at;
+      count++;
+    }
+    const expected = expectedDailyVolume(profile, TUESDAY);
+    // Poisson: a standard deviation of sqrt(expected), about 2 % here.
+    expect(Math.abs(count - expected) / expected).toBeLessThan(0.08);
+  });
+
+  it('gives none for a profile without demand', () => {
+    const idle = { ...KNOWN_PROFILES.scheduling, weekdayVolume: 0 };
+    expect(nextArrival(mulberry32(1), idle, TUESDAY)).toBeUndefined();
+  });
+});
+
+describe('demo partner signature check', () => {
+  const body = JSON.stringify({ request_id: 'req-1' });
+  /** Standard Webhooks headers computed with plain HMAC-SHA256, not with the package under test. */
+  function sign(key: Buffer, id: string, seconds: number, text: string) {
+    const signature = createHmac('sha256', key).update(`${id}.${seconds}.${text}`).digest('base64');
+    return { 'Webhook-Id': id, 'Webhook-Timestamp': String(seconds), 'Webhook-Signature': `v1,${signature}` };
+  }
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it('takes a whsec_ secret as base64 and any other as raw UTF-8 bytes, whatever the header case', () => {
+    const whsec = `whsec_${Buffer.from('partner-key-0001').toString('base64')}`;
+    expect(verifyPartnerWebhook(whsec, body, sign(Buffer.from('partner-key-0001'), 'msg-1', nowSeconds(), body))).toEqual({ request_id: 'req-1' });
+    expect(verifyPartnerWebhook('plain-secret', body, sign(Buffer.from('plain-secret', 'utf8'), 'msg-2', nowSeconds(), body))).toEqual({ request_id: 'req-1' });
+  });
+
+  it('refuses a tampered body, another secret and a stale timestamp', () => {
+    const key = Buffer.from('plain-secret', 'utf8');
+    expect(() => verifyPartnerWebhook('plain-secret', `${body} `, sign(key, 'msg-3', nowSeconds(), body))).toThrow();
+    expect(() => verifyPartnerWebhook('other-secret', body, sign(key, 'msg-4', nowSeconds(), body))).toThrow();
+    expect(() => verifyPartnerWebhook('plain-secret', body, sign(key, 'msg-5', nowSeconds() - 600, body))).toThrow();
   });
 });
 
