@@ -15,6 +15,7 @@
  *   a lag (no backfill, or a log that was down) is caught up one 10-minute batch per tick.
  * `start()` may be called while a backfill runs: the live loop waits for it to end.
  */
+import { systemClock, type Clock } from '../contracts/clock.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog, LogMessage } from '../contracts/event-log.js';
 import { eventKey, type OpsEvent } from '../contracts/events.js';
@@ -37,8 +38,8 @@ export interface SimulatorLogger {
 export interface SimulatorOptions {
   config: OpsConfig;
   log: Pick<EventLog, 'append'>;
-  /** The real clock (epoch ms). */
-  now?: () => number;
+  /** The real clock (epoch ms; default systemClock). */
+  now?: Clock;
   /** Same seed, same start instant: same events. Default: a fresh seed per run. */
   seed?: number;
   /** How far back the simulated clock starts (default 8). */
@@ -71,7 +72,7 @@ function toMessage(event: OpsEvent): LogMessage {
 /** Creates a simulator over a configuration and an event log. */
 export function createSimulator(options: SimulatorOptions): Simulator {
   const { config, log } = options;
-  const now = options.now ?? (() => Date.now());
+  const now = options.now ?? systemClock;
   const logger = options.logger ?? quietLogger;
   const backfillHours = options.backfillHours ?? DEFAULT_BACKFILL_HOURS;
   const speed = options.speed ?? 1;
