@@ -1,89 +1,101 @@
-import type { OpsConfig } from './config.js';
-
 /**
  * The shape of what the product computes (SPEC section 3) and answers on `GET /api/metrics`,
- * `GET /api/metrics/history` and the `metrics:snapshot` push. Shared by server, stores and client.
+ * `GET /api/metrics/history` and the `metrics:snapshot` push: zod schemas with their inferred
+ * types, shared by server, stores and client (which validates every pushed frame with them).
  */
+import { z } from 'zod';
+import type { OpsConfig } from './config.js';
+
+const count = z.number().int().nonnegative();
+const seconds = z.number().nonnegative();
+const share = z.number().min(0).max(1);
 
 /** The counts and measures that exist per queue and per team. */
-export interface MetricValues {
-  backlog: number;
-  waiting: number;
-  in_progress: number;
-  oldest_wait_seconds: number;
-  breached: number;
-  at_risk: number;
-  arrivals: number;
-  started: number;
-  completions: number;
-  wait_p50_seconds: number | null;
-  wait_p90_seconds: number | null;
-  sla_attainment: number | null;
-  staffed_agents: number;
-}
+export const metricValuesSchema = z.object({
+  backlog: count,
+  waiting: count,
+  in_progress: count,
+  oldest_wait_seconds: seconds,
+  breached: count,
+  at_risk: count,
+  arrivals: count,
+  started: count,
+  completions: count,
+  wait_p50_seconds: seconds.nullable(),
+  wait_p90_seconds: seconds.nullable(),
+  sla_attainment: share.nullable(),
+  staffed_agents: count,
+});
+export type MetricValues = z.infer<typeof metricValuesSchema>;
 
 /** Per team, by the team of each task's first `task.started` (SPEC section 3). */
-export interface TeamMetrics extends MetricValues {
-  team: string;
-  name: string;
-  kind: 'inhouse' | 'partner';
-}
+export const teamMetricsSchema = metricValuesSchema.extend({
+  team: z.string(),
+  name: z.string(),
+  kind: z.enum(['inhouse', 'partner']),
+});
+export type TeamMetrics = z.infer<typeof teamMetricsSchema>;
 
-export interface QueueMetrics extends MetricValues {
-  queue: string;
-  name: string;
-  sla_target_seconds: number;
-  sla_goal: number;
+export const queueMetricsSchema = metricValuesSchema.extend({
+  queue: z.string(),
+  name: z.string(),
+  sla_target_seconds: z.number().positive(),
+  sla_goal: share,
   /** Wall colour thresholds on SLA attainment, when the configuration sets them. */
-  thresholds?: { amber_below: number; red_below: number };
+  thresholds: z.object({ amber_below: share, red_below: share }).optional(),
   /**
    * Filled by the server's alerting (server/alerts), not by the stores: Erlang C agents needed to
    * meet the SLA goal over the next hour, and minutes until a waiting task will pass the target
    * (null: none expected to). Absent until the first evaluation.
    */
-  agents_needed?: number;
-  time_to_breach_minutes?: number | null;
-  teams: TeamMetrics[];
-}
+  agents_needed: count.optional(),
+  time_to_breach_minutes: z.number().nonnegative().nullable().optional(),
+  teams: z.array(teamMetricsSchema),
+});
+export type QueueMetrics = z.infer<typeof queueMetricsSchema>;
 
 /** `totals` sums the counts over queues. */
-export interface TotalMetrics {
-  backlog: number;
-  waiting: number;
-  in_progress: number;
-  breached: number;
-  at_risk: number;
-  arrivals: number;
-  started: number;
-  completions: number;
-  staffed_agents: number;
-}
+export const totalMetricsSchema = z.object({
+  backlog: count,
+  waiting: count,
+  in_progress: count,
+  breached: count,
+  at_risk: count,
+  arrivals: count,
+  started: count,
+  completions: count,
+  staffed_agents: count,
+});
+export type TotalMetrics = z.infer<typeof totalMetricsSchema>;
 
-export interface MetricsSnapshot {
-  generated_at: string;
-  window_minutes: number;
-  queues: QueueMetrics[];
-  totals: TotalMetrics;
-}
+export const metricsSnapshotSchema = z.object({
+  generated_at: z.iso.datetime({ offset: true }),
+  window_minutes: z.number().int().positive(),
+  queues: z.array(queueMetricsSchema),
+  totals: totalMetricsSchema,
+});
+export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
 
 /** One minute of `GET /api/metrics/history`: the minute [minute, minute + 60 s). */
-export interface HistoryPoint {
-  minute: string;
-  arrivals: number;
-  completions: number;
+export const historyPointSchema = z.object({
+  minute: z.string(),
+  arrivals: count,
+  completions: count,
   /** Backlog at the end of the minute (at `now` for the current, partial minute). */
-  backlog: number;
-  wait_p50_seconds: number | null;
-  wait_p90_seconds: number | null;
-  sla_attainment: number | null;
-}
+  backlog: count,
+  wait_p50_seconds: seconds.nullable(),
+  wait_p90_seconds: seconds.nullable(),
+  sla_attainment: share.nullable(),
+});
+export type HistoryPoint = z.infer<typeof historyPointSchema>;
 
-export interface MetricsHistory {
-  generated_at: string;
-  queue: string;
-  minutes: number;
-  points: HistoryPoint[];
-}
+export const metricsHistorySchema = z.object({
+  generated_at: z.string(),
+  queue: z.string(),
+  minutes: z.number().int().positive(),
+  points: z.array(historyPointSchema),
+});
+export type MetricsHistory = z.infer<typeof metricsHistorySchema>;
 
 export const COUNT_FIELDS = [
   'backlog',

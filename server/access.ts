@@ -4,7 +4,6 @@
  * `ingest` and `partner` stand apart. Without `access` in the config everything is open.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
 import type { AccessEntry, OpsConfig, Role } from '../contracts/config.js';
 
 export interface Principal {
@@ -57,34 +56,4 @@ export class AccessControl {
     if (!found) return undefined;
     return { name: found.name, role: found.role, team: found.team, teams: found.teams };
   }
-}
-
-/** The bearer token of a request, if any. */
-export function bearerToken(req: Request): string | undefined {
-  const header = req.get('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    principal?: Principal;
-  }
-}
-
-/** Express middleware: 401 without a valid token, 403 without the role. */
-export function requireRole(access: AccessControl, role: Role) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const principal = req.principal ?? access.authenticate(bearerToken(req));
-    if (!principal) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or unknown bearer token' });
-      return;
-    }
-    if (!hasRole(principal, role)) {
-      res.status(403).json({ error: `this call needs the ${role} role`, details: { role: principal.role } });
-      return;
-    }
-    req.principal = principal;
-    next();
-  };
 }

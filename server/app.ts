@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { DomainError } from '../contracts/errors.js';
+import { describeIssues } from '../contracts/issues.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
-import { AccessControl, requireRole } from './access.js';
+import { AccessControl } from './access.js';
+import { requireRole } from './require-role.js';
 import type { Alerting } from './alerts/alerting.js';
 import { alertingRouter } from './alerts/routes.js';
-import { BodyError, createIngest, splitBody } from './ingest.js';
+import { errorHandler } from './http-errors.js';
+import { createIngest, splitBody } from './ingest.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import { applyView, effectiveFilter, unknownNames } from './views.js';
@@ -111,10 +115,10 @@ export function createApp(deps: AppDeps): App {
     requireRole(access, 'viewer'),
     handle(async (req, res) => {
       const query = z.object({ queues: listParam, teams: listParam }).safeParse(req.query);
-      if (!query.success) throw new BodyError(400, 'queues and teams are comma-separated lists');
+      if (!query.success) throw new DomainError('invalid', 'queues and teams are comma-separated lists');
       const filter = effectiveFilter(req.principal!, query.data);
       const unknown = unknownNames(config, filter);
-      if (unknown.length > 0) throw new BodyError(400, `unknown ${unknown.join(', ')}`);
+      if (unknown.length > 0) throw new DomainError('invalid', `unknown ${unknown.join(', ')}`);
       const stop = telemetry.snapshotSeconds.startTimer();
       const raw = await store.snapshot(clock());
       const snapshot = deps.alerting ? deps.alerting.enrich(raw) : raw;
@@ -128,10 +132,10 @@ export function createApp(deps: AppDeps): App {
     handle(async (req, res) => {
       const query = historyQuery.safeParse(req.query);
       if (!query.success) {
-        throw new BodyError(400, query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+        throw new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query' }));
       }
       const { queue, minutes } = query.data;
-      if (queue !== undefined && !config.queueIndex.has(queue)) throw new BodyError(404, `unknown queue "${queue}"`);
+      if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue "${queue}"`);
       res.json(await store.history(queue, minutes, clock()));
     }),
   );
@@ -154,19 +158,7 @@ export function createApp(deps: AppDeps): App {
     });
   }
 
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = err instanceof BodyError ? err.status : (err as { status?: number; statusCode?: number }).status ?? 500;
-    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
-    const message =
-      err instanceof BodyError
-        ? err.message
-        : status === 413
-          ? 'the body is too large'
-          : status < 500
-            ? (err as Error).message
-            : 'internal error';
-    if (!res.headersSent) res.status(status).json({ error: message });
-  });
+  app.use(errorHandler(logger));
 
   const httpServer = createServer(app);
   const alerting = deps.alerting;

@@ -6,6 +6,7 @@
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import { checkEvent, eventKey, type OpsEvent } from '../contracts/events.js';
+import { DomainError } from '../contracts/errors.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 
@@ -17,24 +18,18 @@ export interface IngestResponse {
   rejected: { index: number; reason: string }[];
 }
 
-export class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
 type Item = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** Splits a body into items: a JSON array, one JSON object, or NDJSON lines. Throws BodyError. */
+/** Splits a body into items: a JSON array, one JSON object, or NDJSON lines. Throws DomainError('invalid'). */
 export function splitBody(text: string): Item[] {
   const trimmed = text.trim();
-  if (trimmed === '') throw new BodyError(400, 'the body is empty: send a JSON array or NDJSON of events');
+  if (trimmed === '') throw new DomainError('invalid', 'the body is empty: send a JSON array or NDJSON of events');
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(trimmed);
     } catch (err) {
-      throw new BodyError(400, `the body is not JSON: ${(err as Error).message}`);
+      throw new DomainError('invalid', `the body is not JSON: ${(err as Error).message}`);
     }
     return (parsed as unknown[]).map((value) => ({ ok: true, value }));
   }
@@ -46,7 +41,7 @@ export function splitBody(text: string): Item[] {
       return { ok: false, reason: `line ${i + 1} is not JSON` };
     }
   });
-  if (items.every((item) => !item.ok)) throw new BodyError(400, 'the body is not JSON: send a JSON array or NDJSON of events');
+  if (items.every((item) => !item.ok)) throw new DomainError('invalid', 'the body is not JSON: send a JSON array or NDJSON of events');
   return items;
 }
 
@@ -90,7 +85,7 @@ export function createIngest(deps: IngestDeps) {
   const recent = new RecentIds(deps.clock);
   return async function ingest(items: Item[]): Promise<IngestResponse> {
     if (items.length > MAX_EVENTS_PER_REQUEST) {
-      throw new BodyError(413, `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${items.length}`);
+      throw new DomainError('too_large', `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${items.length}`);
     }
     const now = deps.clock();
     const rejected: IngestResponse['rejected'] = [];

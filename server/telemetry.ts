@@ -19,5 +19,7 @@ export function createTelemetry() {
   });
   const viewComputations = new client.Counter({ name: 'occ_view_computations_total', help: 'Per-view snapshots computed for push', registers: [registry] });
   const socketClients = new client.Gauge({ name: 'occ_socket_clients', help: 'Connected Socket.IO clients', registers: [registry] });
-  return { registry, eventsAccepted, eventsRejected, eventsDuplicate, eventsApplied, snapshotSeconds, viewComputations, socketClients };
+  const alertNotifications = new client.Counter({ name: 'occ_alert_notifications_total', help: 'Alert notifications sent, by queue', labelNames: ['queue'] as const, registers: [registry] });
+  const capacityChanges = new client.Counter({ name: 'occ_capacity_request_changes_total', help: 'Capacity request state changes, by state', labelNames: ['state'] as const, registers: [registry] });
+  return { registry, eventsAccepted, eventsRejected, eventsDuplicate, eventsApplied, snapshotSeconds, viewComputations, socketClients, alertNotifications, capacityChanges };
 }

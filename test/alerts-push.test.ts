@@ -3,21 +3,16 @@
  * to teams sees (and may acknowledge) only the queues its teams serve; snapshots carry the
  * staffing figures.
  */
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../server/access.js';
-import { Alerting } from '../server/alerts/alerting.js';
+import type { Alerting } from '../server/alerts/alerting.js';
+import { createProduct, type Product } from '../server/product.js';
 import type { Alert } from '../contracts/alerts.js';
-import { createApp, type App } from '../server/app.js';
-import { CapacityDesk } from '../server/capacity/capacity-desk.js';
-import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/socket.js';
 import { parseConfig } from '../contracts/config.js';
-import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
-import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
 import type { OpsEvent } from '../contracts/events.js';
 import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 
@@ -42,11 +37,10 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 describe('alerts per view', () => {
   let now = T0;
-  let app: App;
+  let product: Product;
   let url: string;
   let alerting: Alerting;
   const sockets: ClientSocket[] = [];
-  const store = new EmbeddedMetricsStore(config, () => now);
 
   async function open(token: string, view: 'wall' | 'lead') {
     const socket: ClientSocket = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -59,13 +53,9 @@ describe('alerts per view', () => {
   }
 
   beforeAll(async () => {
-    const logger = pino({ level: 'silent' });
-    const log = new EmbeddedEventLog();
-    const desk = new CapacityDesk({ config, store: new EmbeddedCapacityStore(), log, secret: () => undefined, clock: () => now, logger });
-    alerting = new Alerting({ config, store, desk, clock: () => now, logger });
-    app = createApp({ config, log, store, logger, clock: () => now, tickMs: 3_600_000, alerting });
-    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+    product = await createProduct({ config, logger: pino({ level: 'silent' }), clock: () => now, tickMs: 3_600_000 });
+    alerting = product.alerting;
+    url = await product.listen(0, '127.0.0.1');
     // Both queues: 3 agents, then 60 tasks in the last 15 minutes that nobody starts.
     const events: OpsEvent[] = [];
     for (const [queue, team] of [['registration', 'inhouse-b'], ['insurance', 'inhouse-a']] as const) {
@@ -74,12 +64,11 @@ describe('alerts per view', () => {
         events.push({ event_id: `${queue}-${i}`, type: 'task.created', occurred_at: new Date(T0 - 15 * 60_000 + i * 15_000).toISOString(), queue, task_id: `${queue}-${i}` });
       }
     }
-    await store.apply(events);
+    await product.store.apply(events);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await alerting.stop();
-    await app.close();
+    await product.stop();
   });
 
   it('pushes each view the alerts of its queues, on subscribe and on change', async () => {
@@ -89,13 +78,13 @@ describe('alerts per view', () => {
     await alerting.evaluate();
     now += 2 * 60_000;
     await alerting.evaluate();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(wall.alerts.at(-1)!.map((a) => [a.queue, a.state]).sort()).toEqual([['insurance', 'firing'], ['registration', 'firing']]);
-    expect(lead.alerts.at(-1)!.map((a) => [a.queue, a.state])).toEqual([['registration', 'firing']]);
+    await vi.waitFor(() => {
+      expect(wall.alerts.at(-1)!.map((a) => [a.queue, a.state]).sort()).toEqual([['insurance', 'firing'], ['registration', 'firing']]);
+      expect(lead.alerts.at(-1)!.map((a) => [a.queue, a.state])).toEqual([['registration', 'firing']]);
+    });
     // A screen that subscribes later gets the current list at once.
     const late = await open(TOKENS.lead, 'lead');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(late.alerts.at(-1)!.map((a) => a.queue)).toEqual(['registration']);
+    await vi.waitFor(() => expect(late.alerts.at(-1)?.map((a) => a.queue)).toEqual(['registration']));
   });
 
   it('narrows GET /api/alerts and acknowledging to the lead\'s queues', async () => {
@@ -117,7 +106,7 @@ describe('alerts per view', () => {
   it('fills agents_needed and time_to_breach_minutes into pushed and fetched snapshots', async () => {
     const wall = sockets[0];
     const snapshot = new Promise<MetricsSnapshot>((resolve) => wall.once('metrics:snapshot', resolve));
-    await app.push.tick();
+    await product.app.push.tick();
     const pushed = await snapshot;
     const fetched = (await request(url).get('/api/metrics').set('Authorization', `Bearer ${TOKENS.viewer}`)).body as MetricsSnapshot;
     for (const s of [pushed, fetched]) {

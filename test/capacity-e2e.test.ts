@@ -4,23 +4,17 @@
  * their own tokens, and the live push. Time: the product's clock is a variable the test moves;
  * evaluations are called, not waited for. Signature timestamps use the real clock, as partners do.
  */
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../server/access.js';
-import { Alerting } from '../server/alerts/alerting.js';
 import type { Alert, CapacityRequest } from '../contracts/alerts.js';
-import { createApp, type App } from '../server/app.js';
-import { CapacityDesk } from '../server/capacity/capacity-desk.js';
-import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/socket.js';
 import { parseConfig, type OpsConfig } from '../contracts/config.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
-import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
+import { createProduct } from '../server/product.js';
 import { CAPACITY_TOPIC } from '../contracts/topics.js';
-import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { startFakePartner } from './support/fake-partner.js';
 
 const T0 = Date.parse('2026-11-26T09:00:00.000Z');
@@ -56,16 +50,20 @@ async function product(northStatus?: (n: number) => number) {
   const config = e2eConfig(north.url, south.url);
   let now = T0;
   const clock = () => now;
-  const logger = pino({ level: 'silent' });
-  const log = new EmbeddedEventLog();
-  const store = new EmbeddedMetricsStore(config, clock);
-  const worker: StreamWorker = await startStreamWorker({ config, log, store, clock });
-  const capacityStore = new EmbeddedCapacityStore();
-  const desk = new CapacityDesk({ config, store: capacityStore, log, secret: (name) => SECRETS[name], clock, logger, delivery: { baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 } });
-  const alerting = new Alerting({ config, store, desk, clock, logger });
-  const app: App = createApp({ config, log, store, logger, clock, tickMs: 3_600_000, alerting, awaitVisible: (o) => worker.waitForCommitted(o, 5000) });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  // The product as `npm start` wires it; the test holds its clock, its partners' secrets and a quick retry schedule.
+  const product = await createProduct({
+    config,
+    logger: pino({ level: 'silent' }),
+    clock,
+    tickMs: 3_600_000,
+    env: { variable: (name) => SECRETS[name] },
+    alerting: { delivery: { baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 } },
+  });
+  const { alerting, capacityStore } = product;
+  const desk = alerting.desk;
+  expect(product.log).toBeInstanceOf(EmbeddedEventLog);
+  const log = product.log as EmbeddedEventLog;
+  const url = await product.listen(0, '127.0.0.1');
 
   // A wall screen, to see what the push says.
   const socket: ClientSocket = connect(url, { auth: { token: TOKENS.viewer }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -125,10 +123,7 @@ async function product(northStatus?: (n: number) => number) {
     now: () => now,
     async close() {
       socket.close();
-      await alerting.stop();
-      await app.close();
-      await worker.stop();
-      await log.close();
+      await product.stop();
       await north.close();
       await south.close();
     },

@@ -6,11 +6,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { afterAll, expect, it } from 'vitest';
-import { readServerEnv } from '../contracts/env.js';
 import { openClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { loadConfig } from '../contracts/config.js';
-import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
-import { startProduct } from '../server/runtime.js';
+import { DEFAULT_CONFIG_PATH, readServerEnv } from '../contracts/env.js';
+import { systemClock } from '../contracts/clock.js';
+import { startProduct } from '../server/product.js';
 import { describeWithEngines, dropDatabase, requireEngines, uniqueName } from './support/engines.js';
 import { startServerProcess, type ServerProcess } from './support/process.js';
 
@@ -18,8 +18,8 @@ const engines = await requireEngines();
 const quiet = pino({ level: 'silent' });
 
 it('refuses to start with only one of KAFKA_BROKERS and CLICKHOUSE_URL, naming the missing one', async () => {
-  await expect(startProduct(readServerEnv({ KAFKA_BROKERS: '127.0.0.1:9092', PORT: '0' }), quiet)).rejects.toThrow(/^CLICKHOUSE_URL is not set but KAFKA_BROKERS is/);
-  await expect(startProduct(readServerEnv({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', PORT: '0' }), quiet)).rejects.toThrow(/^KAFKA_BROKERS is not set but CLICKHOUSE_URL is/);
+  await expect(startProduct(readServerEnv({ KAFKA_BROKERS: '127.0.0.1:9092', PORT: '0' }), quiet, systemClock)).rejects.toThrow(/^CLICKHOUSE_URL is not set but KAFKA_BROKERS is/);
+  await expect(startProduct(readServerEnv({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', PORT: '0' }), quiet, systemClock)).rejects.toThrow(/^KAFKA_BROKERS is not set but CLICKHOUSE_URL is/);
 });
 
 it('turns the simulator off by default when Kafka is set', () => {

@@ -3,10 +3,11 @@
  * `GET /api/capacity-requests`, `POST /api/capacity-requests/:id/response`.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { requireRole, type AccessControl, type Principal } from '../access.js';
-import { CapacityError } from '../capacity/capacity-desk.js';
-import { AlertError } from './alert-book.js';
-import { AccessError, type Alerting } from './alerting.js';
+import type { AccessControl, Principal } from '../access.js';
+import { requireRole } from '../require-role.js';
+import { DomainError } from '../../contracts/errors.js';
+import { describeIssues } from '../../contracts/issues.js';
+import type { Alerting } from './alerting.js';
 import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } from '../../contracts/alerts.js';
 
 /** Queues a principal may see: a lead limited to teams sees the queues those teams serve. */
@@ -14,17 +15,11 @@ export function visibleQueues(alerting: Pick<Alerting, 'queuesOfTeams'>, princip
   return principal.role === 'lead' && principal.teams ? alerting.queuesOfTeams(principal.teams) : undefined;
 }
 
+/** Wraps a handler so a throw or rejection reaches the API's one error handler. */
 const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
   Promise.resolve()
     .then(() => fn(req, res))
-    .catch((err: unknown) => {
-      if (err instanceof CapacityError || err instanceof AlertError || err instanceof AccessError) {
-        const details = err instanceof CapacityError ? err.details : undefined;
-        res.status(err.status).json(details === undefined ? { error: err.message } : { error: err.message, details });
-        return;
-      }
-      next(err);
-    });
+    .catch(next);
 };
 
 const json = express.json({ type: () => true, limit: '16kb' });
@@ -49,7 +44,7 @@ export function alertingRouter(alerting: Alerting, access: AccessControl, clock:
     json,
     handle((req, res) => {
       const parsed = ackRequestSchema.safeParse(req.body ?? {});
-      if (!parsed.success) throw new CapacityError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      if (!parsed.success) throw new DomainError('invalid', describeIssues(parsed.error.issues, { subject: 'body' }));
       res.json(alerting.acknowledge(String(req.params.id), req.principal!, parsed.data.comment));
     }),
   );

@@ -1,12 +1,12 @@
-/** A real embedded product for tests: event log, store, stream worker and server, on loopback. */
-import type { AddressInfo } from 'node:net';
+/** A real embedded product for tests, wired by the product's own composition root, on loopback. */
 import pino from 'pino';
-import { createApp, type App } from '../../server/app.js';
-import { sha256Hex } from '../../server/access.js';
 import { parseConfig, type OpsConfig } from '../../contracts/config.js';
-import { EmbeddedEventLog } from '../../streams/embedded/embedded-event-log.js';
-import { EmbeddedMetricsStore } from '../../streams/embedded/embedded-store.js';
-import { startStreamWorker, type StreamWorker } from '../../streams/stream-worker.js';
+import type { EventLog } from '../../contracts/event-log.js';
+import { sha256Hex } from '../../server/access.js';
+import type { App } from '../../server/app.js';
+import { createProduct, type Product } from '../../server/product.js';
+import type { MetricsStore } from '../../streams/metrics-store.js';
+import type { StreamWorker } from '../../streams/stream-worker.js';
 
 export const TOKENS = {
   viewer: 'viewer-token-0123456789',
@@ -35,33 +35,28 @@ export function configWithAccess(base: OpsConfig): OpsConfig {
 }
 
 export interface Harness {
+  product: Product;
   app: App;
   url: string;
-  store: EmbeddedMetricsStore;
-  log: EmbeddedEventLog;
+  store: MetricsStore;
+  log: EventLog;
   worker: StreamWorker;
   close(): Promise<void>;
 }
 
-/** Starts the embedded product on 127.0.0.1 with a fixed or given clock. */
+/** Starts the embedded product (as `npm start` wires it, without the simulator) on 127.0.0.1 with a fixed or given clock. */
 export async function startHarness(config: OpsConfig, clock: () => number, tickMs = 60_000): Promise<Harness> {
-  const logger = pino({ level: 'silent' });
-  const log = new EmbeddedEventLog();
-  const store = new EmbeddedMetricsStore(config, clock);
-  const worker = await startStreamWorker({ config, log, store, clock });
-  const app = createApp({ config, log, store, logger, clock, tickMs, awaitVisible: (o) => worker.waitForCommitted(o, 5000) });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
+  const product = await createProduct({ config, logger: pino({ level: 'silent' }), clock, tickMs });
+  const url = await product.listen(0, '127.0.0.1');
   return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    store,
-    log,
-    worker,
+    product,
+    app: product.app,
+    url,
+    store: product.store,
+    log: product.log,
+    worker: product.worker!,
     async close() {
-      await app.close();
-      await worker.stop();
-      await log.close();
+      await product.stop();
     },
   };
 }

@@ -1,0 +1,197 @@
+/**
+ * The composition root: the one place that wires the product from plain values (engines, store,
+ * stream worker, simulator, alerting, HTTP and push), used by `npm start` and by tests alike, and
+ * that takes it down again in order. Nothing here reads the environment: server/main.ts does, once.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { randomIds, type Clock, type IdSource } from '../contracts/clock.js';
+import { loadConfig, type OpsConfig } from '../contracts/config.js';
+import type { ServerEnv, SimulatorEnv, VariableLookup } from '../contracts/env.js';
+import { createSimulator, type Simulator } from '../seed/simulator.js';
+import type { Alerting } from './alerts/alerting.js';
+import { createAlerting, type AlertingDeps } from './alerts/create-alerting.js';
+import { createApp, type App } from './app.js';
+import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
+import { openEngines, type EngineChoice, type Engines } from './engines.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
+import { webhookSecrets } from './webhook-secrets.js';
+
+export interface ProductDeps {
+  config: OpsConfig;
+  logger: Logger;
+  clock: Clock;
+  ids?: IdSource;
+  /** Default: the embedded engines. */
+  engines?: EngineChoice;
+  /** Runs the simulator (and the demo partners) in process with these settings. */
+  simulator?: Omit<SimulatorEnv, 'configPath'>;
+  /** Webhook secrets and demo partner tokens, by variable name. */
+  env?: VariableLookup;
+  /** Push interval (default 1000 ms). */
+  tickMs?: number;
+  /** Tests: how the alerting delivers and how often it evaluates. */
+  alerting?: Pick<AlertingDeps, 'fetch' | 'delivery' | 'wallClock' | 'evaluateEveryMs' | 'random'>;
+  telemetry?: Telemetry;
+}
+
+/** The steps of a shutdown, in the order they run: stop taking work, drain, flush, commit, disconnect. */
+export const SHUTDOWN_STEPS = ['simulator', 'alerting', 'http', 'worker', 'event log', 'store'] as const;
+export type ShutdownStep = (typeof SHUTDOWN_STEPS)[number];
+
+export interface Product extends Engines {
+  config: OpsConfig;
+  clock: Clock;
+  app: App;
+  alerting: Alerting;
+  simulator?: Simulator;
+  telemetry: Telemetry;
+  /** Listens on `host:port` (0: any free port); resolves with the URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** Starts the work loops: the simulator's backfill then live events, and the alerting loop. */
+  start(): void;
+  /** Stops everything in SHUTDOWN_STEPS order; resolves with the steps it took. */
+  stop(): Promise<ShutdownStep[]>;
+}
+
+const NO_VARIABLES: VariableLookup = { variable: () => undefined };
+
+/** Wires the product; nothing listens or runs until `listen` and `start`. */
+export async function createProduct(deps: ProductDeps): Promise<Product> {
+  const { config, logger, clock } = deps;
+  const env = deps.env ?? NO_VARIABLES;
+  const telemetry = deps.telemetry ?? createTelemetry();
+  const engines = await openEngines(deps.engines ?? {}, { config, logger, telemetry, clock });
+  const { log, store, worker } = engines;
+
+  const simulator = deps.simulator && createSimulator({ config, log, logger, now: clock, backfillHours: deps.simulator.backfillHours, speed: deps.simulator.speed, seed: deps.simulator.seed });
+  const secrets = webhookSecrets(config, env, Boolean(simulator), logger);
+  const demo: DemoPartnerMount | undefined = simulator && mountDemoPartners({ config, secrets, simulator, env, logger });
+
+  const alerting = await createAlerting({
+    config,
+    store,
+    capacityStore: engines.capacityStore,
+    log,
+    secret: (name) => secrets.get(name),
+    clock,
+    ids: deps.ids ?? randomIds,
+    logger: logger.child({ component: 'alerting' }),
+    onNotify: (alert) => telemetry.alertNotifications.inc({ queue: alert.queue }),
+    ...deps.alerting,
+  });
+  countCapacityChanges(alerting, telemetry);
+
+  const app = createApp({
+    config,
+    log,
+    store,
+    logger,
+    telemetry,
+    clock,
+    tickMs: deps.tickMs,
+    awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
+    alerting,
+    routes: demo?.routes,
+  });
+
+  let url: string | undefined;
+  let stopping: Promise<ShutdownStep[]> | undefined;
+  return {
+    ...engines,
+    config,
+    clock,
+    app,
+    alerting,
+    simulator,
+    telemetry,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        app.httpServer.once('error', reject);
+        app.httpServer.listen(port, host, () => resolve());
+      });
+      url = `http://${host}:${(app.httpServer.address() as AddressInfo).port}`;
+      demo?.listening(url);
+      return url;
+    },
+    start() {
+      if (!simulator) return alerting.start();
+      void simulator
+        .backfill()
+        .then(({ events }) => {
+          logger.info({ events }, 'simulator backfilled history');
+          simulator.start();
+          // NOTE: alerting starts on the backfilled history, not on a half-written one.
+          alerting.start();
+        })
+        .catch((err: unknown) => logger.error({ err }, 'simulator failed'));
+    },
+    stop() {
+      stopping ??= (async () => {
+        const steps: Record<ShutdownStep, () => Promise<unknown>> = {
+          simulator: async () => {
+            await simulator?.stop();
+            demo?.partners.close();
+          },
+          alerting: () => alerting.stop(),
+          http: () => app.close(),
+          worker: async () => worker?.stop(),
+          'event log': () => log.close(),
+          store: () => store.close(),
+        };
+        for (const step of SHUTDOWN_STEPS) {
+          logger.info({ step }, 'shutdown step');
+          await steps[step]();
+        }
+        return [...SHUTDOWN_STEPS];
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Counts capacity request state changes for Prometheus. */
+function countCapacityChanges(alerting: Alerting, telemetry: Telemetry): void {
+  let seen = new Map<string, string>();
+  alerting.desk.onChange((requests) => {
+    const next = new Map(requests.map((r) => [r.request_id, r.state]));
+    for (const [id, state] of next) if (seen.get(id) !== state) telemetry.capacityChanges.inc({ state });
+    seen = next;
+  });
+}
+
+export interface Running {
+  product: Product;
+  url: string;
+  stop(): Promise<ShutdownStep[]>;
+}
+
+/** Starts the whole product as the environment says, on `clock`; resolves once it listens. */
+export async function startProduct(env: ServerEnv, logger: Logger, clock: Clock): Promise<Running> {
+  const config = loadConfig(env.OPS_CONFIG);
+  const product = await createProduct({
+    config,
+    logger,
+    clock,
+    engines: { kafkaBrokers: env.KAFKA_BROKERS, clickhouseUrl: env.CLICKHOUSE_URL, clickhouseDatabase: env.CLICKHOUSE_DATABASE },
+    simulator: env.SIMULATOR === 'on' ? env.simulator : undefined,
+    env,
+    tickMs: env.TICK_MS,
+  });
+  let host = env.HOST ?? '127.0.0.1';
+  if (product.app.access.open) {
+    if (host !== '127.0.0.1') logger.warn({ requested: host }, 'HOST ignored: without access control the server listens on 127.0.0.1 only');
+    host = '127.0.0.1';
+    logger.warn('NO ACCESS CONTROL: the config has no "access" section, so every API call is allowed. Listening on 127.0.0.1 only. Add access tokens before exposing this server.');
+  }
+  let url: string;
+  try {
+    url = await product.listen(env.PORT, host);
+  } catch (err) {
+    await product.stop();
+    throw err;
+  }
+  product.start();
+  logger.info({ url, wall: `${url}/wall`, log: product.log.kind, store: product.store.kind, simulator: env.SIMULATOR, clock: new Date(clock()).toISOString() }, 'Ops Command Center is up');
+  return { product, url, stop: () => product.stop() };
+}
