@@ -7,6 +7,7 @@
  * with Kafka the worker lingers about 250 ms so ClickHouse gets a few big inserts a second
  * rather than many small ones; the embedded engine writes at once (linger 0).
  */
+import { systemClock, type Clock } from '../contracts/clock.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog, LogConsumer, LogMessage, LogRecord } from '../contracts/event-log.js';
 import { checkEvent, type OpsEvent } from '../contracts/events.js';
@@ -64,7 +65,13 @@ export interface StreamWorkerDeps {
   config: OpsConfig;
   log: EventLog;
   store: MetricsStore;
-  clock?: () => number;
+  /** Domain "now": the instant events are validated against (default systemClock; tests freeze it). */
+  clock?: Clock;
+  /**
+   * TRICKY: not `clock`. Elapsed real time (linger, drain deadline, `waitForCommitted` timeout) is
+   * measured on this one (default systemClock), so a frozen domain clock never stalls a linger.
+   */
+  timer?: Clock;
   counters?: Partial<StreamWorkerCounters>;
   onError?(err: unknown): void;
   /** A store or DLQ write failed: retried after `retryInMs`, or given up (stopping) when undefined. */
@@ -96,7 +103,7 @@ export interface StreamWorker {
 
 /** Starts a worker in the stream group. */
 export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamWorker> {
-  const { config, log, store, clock = Date.now, counters = {} } = deps;
+  const { config, log, store, clock = systemClock, timer = systemClock, counters = {} } = deps;
   const group = deps.group ?? STREAM_GROUP;
   const topic = deps.topic ?? EVENTS_TOPIC;
   const dlqTopic = deps.dlqTopic ?? DLQ_TOPIC;
@@ -114,6 +121,7 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       maxRows: deps.maxRows ?? MAX_ROWS_PER_WRITE,
       retry: deps.retry ?? { initialMs: 200, maxMs: 5000 },
       drainTimeoutMs: deps.drainTimeoutMs ?? 10_000,
+      timer,
     },
     {
       written(rows, seconds, result: ApplyResult) {
@@ -174,20 +182,20 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
 
   return {
     async waitForCommitted(offsets, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = timer() + timeoutMs;
       for (;;) {
         const positions = await log.positions(topic, group);
         const done = [...offsets].every(([p, offset]) => (positions.get(p) ?? 0) > offset);
         if (done) return true;
-        const left = deadline - Date.now();
+        const left = deadline - timer();
         if (left <= 0) return false;
         await new Promise<void>((resolve) => {
           const wake = () => {
-            clearTimeout(timer);
+            clearTimeout(poll);
             committedWaiters.delete(wake);
             resolve();
           };
-          const timer = setTimeout(wake, Math.min(left, 100));
+          const poll = setTimeout(wake, Math.min(left, 100));
           committedWaiters.add(wake);
         });
       }

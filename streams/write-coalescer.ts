@@ -8,7 +8,9 @@
  * with capped, jittered backoff and the batches stay in hand, which pauses fetching (kafkajs
  * fetches again only after every batch in hand returned). Once stopping, a write that still
  * fails after `drainTimeoutMs` is given up: its batches return unresolved and are read again.
+ * Elapsed time (linger, drain deadline, write duration) is read from the `timer` clock.
  */
+import { systemClock, type Clock } from '../contracts/clock.js';
 import type { LogMessage } from '../contracts/event-log.js';
 import type { OpsEvent } from '../contracts/events.js';
 import type { ApplyResult } from './metrics-store.js';
@@ -41,6 +43,8 @@ export interface CoalescerOptions {
   maxRows: number;
   retry: { initialMs: number; maxMs: number };
   drainTimeoutMs: number;
+  /** The clock lingers, drain deadlines and write durations are measured on (default systemClock). */
+  timer?: Clock;
 }
 
 interface Waiting {
@@ -52,22 +56,25 @@ interface Waiting {
 export class WriteCoalescer {
   private waiting: Waiting[] = [];
   private rows = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lingerTimeout: ReturnType<typeof setTimeout> | undefined;
   private writing = false;
   private draining = false;
   /** Wakes a retry sleep early (drain started). */
   private wakeRetry: (() => void) | undefined;
+  private readonly timer: Clock;
 
   constructor(
     private readonly sinks: CoalescerSinks,
     private readonly options: CoalescerOptions,
     private readonly hooks: CoalescerHooks = {},
-  ) {}
+  ) {
+    this.timer = options.timer ?? systemClock;
+  }
 
   /** Hands a batch over; resolves true once the write holding it succeeded, false if it was given up. */
   submit(part: CoalescerPart): Promise<boolean> {
     return new Promise((done) => {
-      this.waiting.push({ part, at: Date.now(), done });
+      this.waiting.push({ part, at: this.timer(), done });
       this.rows += part.events.length + part.dead.length;
       this.schedule();
     });
@@ -86,14 +93,14 @@ export class WriteCoalescer {
   }
 
   private get oldestAt(): number {
-    return this.waiting[0]?.at ?? Date.now();
+    return this.waiting[0]?.at ?? this.timer();
   }
 
   private due(): boolean {
     return (
       this.draining ||
       this.rows >= this.options.maxRows ||
-      Date.now() - this.oldestAt >= this.options.lingerMs ||
+      this.timer() - this.oldestAt >= this.options.lingerMs ||
       this.waiting.some((w) => w.part.isStopping())
     );
   }
@@ -101,15 +108,16 @@ export class WriteCoalescer {
   private schedule(): void {
     if (this.writing || this.waiting.length === 0) return;
     if (this.due()) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
+      if (this.lingerTimeout) clearTimeout(this.lingerTimeout);
+      this.lingerTimeout = undefined;
       void this.writeLoop();
       return;
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
+    // NOTE: when the timeout fires, due() decides on the timer clock; not due yet, it re-arms.
+    this.lingerTimeout ??= setTimeout(() => {
+      this.lingerTimeout = undefined;
       this.schedule();
-    }, Math.max(0, this.oldestAt + this.options.lingerMs - Date.now()));
+    }, Math.max(0, this.oldestAt + this.options.lingerMs - this.timer()));
   }
 
   private async writeLoop(): Promise<void> {
@@ -138,10 +146,10 @@ export class WriteCoalescer {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!stored) {
-          const started = performance.now();
+          const started = this.timer();
           const result = await this.sinks.apply(events);
           stored = true;
-          this.hooks.written?.(events.length, (performance.now() - started) / 1000, result);
+          this.hooks.written?.(events.length, (this.timer() - started) / 1000, result);
         }
         if (!deadLettered) {
           await this.sinks.deadLetter(dead);
@@ -150,11 +158,11 @@ export class WriteCoalescer {
         }
         return true;
       } catch (err) {
-        if (this.draining || parts.some((p) => p.isStopping())) giveUpAt ??= Date.now() + this.options.drainTimeoutMs;
+        if (this.draining || parts.some((p) => p.isStopping())) giveUpAt ??= this.timer() + this.options.drainTimeoutMs;
         let delay = backoffDelay(attempt, { baseMs: this.options.retry.initialMs, maxMs: this.options.retry.maxMs });
         if (giveUpAt !== undefined) {
           // The last attempt falls on the deadline; after it, the batches go back unresolved.
-          const left = giveUpAt - Date.now();
+          const left = giveUpAt - this.timer();
           if (left <= 0) {
             this.hooks.failed?.(err, attempt, undefined);
             return false;
@@ -163,9 +171,9 @@ export class WriteCoalescer {
         }
         this.hooks.failed?.(err, attempt, delay);
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
+          const sleeping = setTimeout(resolve, delay);
           this.wakeRetry = () => {
-            clearTimeout(timer);
+            clearTimeout(sleeping);
             resolve();
           };
         });

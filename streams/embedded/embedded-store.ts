@@ -2,6 +2,7 @@
  * The in-process `MetricsStore`: the incremental engine behind the store port, on a clock that
  * can be replaced in tests.
  */
+import { systemClock, type Clock } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { OpsEvent } from '../../contracts/events.js';
 import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
@@ -12,7 +13,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
   readonly kind = 'embedded' as const;
   readonly engine: MetricsEngine;
 
-  constructor(config: OpsConfig, private readonly clock: () => number = Date.now) {
+  constructor(config: OpsConfig, private readonly clock: Clock = systemClock) {
     this.engine = new MetricsEngine(config);
   }
 
