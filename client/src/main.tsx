@@ -5,6 +5,10 @@ import { App } from './App';
 import { createOpsStore, OpsStoreContext } from './store';
 import { installTestHook, isTestPage } from './test-hook';
 import './styles.css';
+import './components/wall.css';
+import './components/banners.css';
+import './components/wall-panels.css';
+import './components/simple-page.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -14,6 +14,10 @@ import { LeadOverview } from './LeadOverview';
 import { LeadQueuePage } from './LeadQueuePage';
 import { LoginForm } from './LoginForm';
 import './lead.css';
+import './lead-overview.css';
+import './lead-queue-page.css';
+import './lead-login.css';
+import './lead-alerts.css';
 
 export default function LeadApp() {
   const store = useOpsStore();
