@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AlertBook, AlertError, type AlertTransition } from '../server/alerts/alert-book.js';
+import { AlertBook, type AlertTransition } from '../server/alerts/alert-book.js';
+import { DomainError } from '../contracts/errors.js';
 import type { PeakMeasures } from '../contracts/alerts.js';
 import type { Verdict } from '../server/alerts/demand-peak.js';
 
@@ -161,7 +162,7 @@ describe('alert lifecycle (fake timers)', () => {
   });
 
   it('refuses to acknowledge an unknown or resolved alert', () => {
-    expect(() => book.acknowledge('nope', 'lead', undefined)).toThrow(AlertError);
+    expect(() => book.acknowledge('nope', 'lead', undefined)).toThrow(DomainError);
     const d = drive(book, { insurance: (t) => (t < 3 * MIN ? 'raise' : 'clear') });
     vi.advanceTimersByTime(10 * MIN);
     const resolved = book.list()[0];
@@ -170,9 +171,10 @@ describe('alert lifecycle (fake timers)', () => {
       book.acknowledge(resolved.id, 'lead', 'late');
       expect.unreachable();
     } catch (err) {
-      expect((err as AlertError).status).toBe(409);
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).kind).toBe('conflict');
     }
-    expect(() => book.acknowledge('nope', 'lead', undefined)).toThrow(/no alert/);
+    expect(() => book.acknowledge('nope', 'lead', undefined)).toThrow(expect.objectContaining({ kind: 'not_found', message: 'no alert "nope"' }));
     d.stop();
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
 import type { Alert, CapacityChange } from '../contracts/alerts.js';
-import { CapacityDesk, CapacityError } from '../server/capacity/capacity-desk.js';
+import { DomainError } from '../contracts/errors.js';
+import { CapacityDesk, type EscalationPolicy } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { signWebhook } from '../server/capacity/signing.js';
 import { parseConfig } from '../contracts/config.js';
@@ -13,7 +14,6 @@ const SECRETS: Record<string, string> = {
   NORTH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   SOUTH_SECRET: 'a plain shared secret',
 };
-
 
 const NOW = Date.parse('2026-11-26T09:30:00.000Z');
 
@@ -69,7 +69,7 @@ describe('capacity desk', () => {
     for (const c of cleanup.splice(0)) await c();
   });
 
-  async function setup(opts: { north?: (n: number) => number | 'hang'; south?: (n: number) => number | 'hang'; northMax?: number } = {}) {
+  async function setup(opts: { north?: (n: number) => number | 'hang'; south?: (n: number) => number | 'hang'; northMax?: number; stillNeeded?: EscalationPolicy } = {}) {
     const n = await startFakePartner(SECRETS.NORTH_SECRET, opts.north);
     const s = await startFakePartner(SECRETS.SOUTH_SECRET, opts.south);
     let now = NOW;
@@ -83,6 +83,7 @@ describe('capacity desk', () => {
       clock: () => now,
       logger: quiet,
       delivery: { baseDelayMs: 10, maxDelayMs: 40, timeoutMs: 300, maxAttempts: 4 },
+      stillNeeded: opts.stillNeeded ?? (() => true),
     });
     cleanup.push(async () => {
       await desk.close();
@@ -194,7 +195,7 @@ describe('capacity desk', () => {
     expect(c.desk.get(r3!.request_id)).toMatchObject({ state: 'expired' });
     expect(c.desk.list()[0]).toMatchObject({ partner: 'south', state: 'awaiting_response', respond_by: new Date(NOW + 15 * 60_000 + 600_000).toISOString() });
     // A late answer is refused: the request has gone to the next partner.
-    await expect(c.desk.respond(r3!.request_id, north, { decision: 'accepted' })).rejects.toMatchObject({ status: 409 });
+    await expect(c.desk.respond(r3!.request_id, north, { decision: 'accepted' })).rejects.toMatchObject({ kind: 'conflict' });
   });
 
   it('asks the next partner for what max_agents left out, and stops escalating once the alert is over', async () => {
@@ -206,8 +207,7 @@ describe('capacity desk', () => {
     await a.desk.idle();
     expect(a.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 7 });
 
-    const b = await setup();
-    b.desk.stillNeeded = () => false;
+    const b = await setup({ stillNeeded: () => false });
     const r2 = await b.desk.requestCapacity(firingAlert(6));
     await b.desk.idle();
     await b.desk.respond(r2!.request_id, north, { decision: 'declined' });
@@ -240,17 +240,22 @@ describe('capacity desk', () => {
     const { desk } = await setup();
     const r = (await desk.requestCapacity(firingAlert(6)))!;
     await desk.idle();
-    const err = (p: Promise<unknown>) => p.then(() => undefined, (e: CapacityError) => [e.status, e.message]);
-    expect(await err(desk.respond('nope', north, { decision: 'accepted' }))).toEqual([404, 'no capacity request "nope"']);
-    expect(await err(desk.respond(r.request_id, south, { decision: 'accepted' }))).toEqual([403, `capacity request "${r.request_id}" was not sent to you`]);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'maybe' })))?.[0]).toBe(400);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted', agents_committed: 3 })))?.[0]).toBe(400);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 6 })))?.[0]).toBe(400);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'partial' })))?.[0]).toBe(400);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted', note: 'x' })))?.[0]).toBe(400);
+    const err = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => (expect(e).toBeInstanceOf(DomainError), [(e as DomainError).kind, (e as DomainError).message]),
+      );
+    expect(await err(desk.respond('nope', north, { decision: 'accepted' }))).toEqual(['not_found', 'no capacity request "nope"']);
+    expect(await err(desk.respond(r.request_id, south, { decision: 'accepted' }))).toEqual(['forbidden', `capacity request "${r.request_id}" was not sent to you`]);
+    expect(await err(desk.respond(r.request_id, north, { decision: 'maybe' }))).toEqual(['invalid', expect.stringMatching(/^decision: /)]);
+    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted', agents_committed: 3 })))?.[0]).toBe('invalid');
+    expect((await err(desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 6 })))?.[0]).toBe('invalid');
+    expect((await err(desk.respond(r.request_id, north, { decision: 'partial' })))?.[0]).toBe('invalid');
+    expect(await err(desk.respond(r.request_id, north, { decision: 'accepted', note: 'x' }))).toEqual(['invalid', 'body: unknown field(s) note']);
     const first = await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 });
     expect(await desk.respond(r.request_id, north, { decision: 'partial', agents_committed: 2 })).toEqual(first);
-    expect((await err(desk.respond(r.request_id, north, { decision: 'accepted' })))?.[0]).toBe(409);
+    const conflict = await desk.respond(r.request_id, north, { decision: 'accepted' }).catch((e: DomainError) => e);
+    expect(conflict).toMatchObject({ kind: 'conflict', details: { state: 'partial', agents_committed: 2 } });
   });
 
   it('cuts a delivery in flight short on close, leaving the request to resume after a restart', async () => {
@@ -264,6 +269,7 @@ describe('capacity desk', () => {
       clock: () => NOW,
       logger: quiet,
       delivery: { timeoutMs: 10_000 },
+      stillNeeded: () => true,
     });
     const r = (await desk.requestCapacity(firingAlert(6)))!;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -284,6 +290,7 @@ describe('capacity desk', () => {
       secret: (name) => SECRETS[name],
       clock: () => NOW,
       logger: quiet,
+      stillNeeded: () => true,
     });
     await again.restore();
     expect(again.get(r.request_id)).toEqual(desk.get(r.request_id));

@@ -8,6 +8,7 @@
  * Driven by observations (one per queue per evaluation); time comes from the injected clock.
  */
 import type { Alert, AlertKind, PeakMeasures } from '../../contracts/alerts.js';
+import { DomainError } from '../../contracts/errors.js';
 import type { Verdict } from './demand-peak.js';
 
 export interface AlertBookOptions {
@@ -39,12 +40,6 @@ export type AlertChange = 'pending' | 'firing' | 'resolved' | 'dropped' | 'notif
 export interface AlertTransition {
   change: AlertChange;
   alert: Alert;
-}
-
-export class AlertError extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
-    super(message);
-  }
 }
 
 interface Tracked {
@@ -146,11 +141,14 @@ export class AlertBook {
     return out;
   }
 
-  /** Acknowledges an open alert (again: the newer comment wins); stops its repeat notifications. */
+  /**
+   * Acknowledges an open alert (again: the newer comment wins); stops its repeat notifications.
+   * Throws a DomainError: 'not_found', or 'conflict' once it resolved.
+   */
   acknowledge(id: string, by: string, comment: string | undefined): AlertTransition {
     const found = this.byId.get(id);
-    if (!found) throw new AlertError(404, `no alert "${id}"`);
-    if (!('raisingSince' in found)) throw new AlertError(409, `alert "${id}" is already resolved`);
+    if (!found) throw new DomainError('not_found', `no alert "${id}"`);
+    if (!('raisingSince' in found)) throw new DomainError('conflict', `alert "${id}" is already resolved`);
     const now = this.o.clock();
     found.alert.acknowledged = { by, at: iso(now), comment: comment?.trim() ? comment.trim() : null };
     found.alert.updated_at = iso(now);

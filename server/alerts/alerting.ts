@@ -12,8 +12,9 @@ import type { OpsConfig } from '../../contracts/config.js';
 import type { HistoryPoint, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { Principal } from '../access.js';
-import type { CapacityDesk, DeskLogger } from '../capacity/capacity-desk.js';
-import { AlertBook, AlertError, type AlertBookOptions, type AlertTransition } from './alert-book.js';
+import { DomainError } from '../../contracts/errors.js';
+import type { CapacityDesk, DeskLogger, EscalationPolicy } from '../capacity/capacity-desk.js';
+import type { AlertBook, AlertTransition } from './alert-book.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
 import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
@@ -21,12 +22,13 @@ import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_
 export interface AlertingOptions {
   config: OpsConfig;
   store: Pick<MetricsStore, 'snapshot' | 'history'>;
+  /** The alert lifecycle; the desk's escalation policy reads the same book (createAlerting). */
+  book: AlertBook;
   desk: CapacityDesk;
   clock: () => number;
   logger: DeskLogger;
   /** Default 15 s. */
   evaluateEveryMs?: number;
-  book?: Omit<AlertBookOptions, 'clock'>;
   rule?: Partial<PeakRule>;
   forecast?: Partial<ForecastOptions>;
   /** History read at the first evaluation (default 7 days, the most the stores keep). */
@@ -50,16 +52,13 @@ export class Alerting {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly o: AlertingOptions) {
-    this.book = new AlertBook({ ...o.book, clock: o.clock });
+    this.book = o.book;
     this.desk = o.desk;
     this.rule = { ...DEFAULT_PEAK_RULE, ...o.rule };
     this.forecastOptions = { ...DEFAULT_FORECAST, ...o.forecast };
     // Retention: the forecast's weeks plus a day of ratio window.
     const minutes = (this.forecastOptions.weeks * 7 + 2) * 24 * 60;
     for (const q of o.config.queues) this.series.set(q.id, new ArrivalSeries(minutes));
-    // NOTE: after a restart the desk holds rounds of alerts this process never raised: the queue's
-    // demand peak firing again stands for them.
-    this.desk.stillNeeded = (alertId, queue) => (this.book.get(alertId) ?? this.book.openFor('demand-peak', queue))?.state === 'firing';
   }
 
   /** Starts evaluating every `evaluateEveryMs` (the first one at once). */
@@ -171,9 +170,9 @@ export class Alerting {
   /** A lead acknowledges an alert of a queue its teams serve. */
   acknowledge(id: string, principal: Principal, comment: string | undefined): Alert {
     const alert = this.book.get(id);
-    if (!alert) throw new AlertError(404, `no alert "${id}"`);
+    if (!alert) throw new DomainError('not_found', `no alert "${id}"`);
     if (principal.role === 'lead' && principal.teams) {
-      if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new AccessError(`alert "${id}" is about a queue your teams do not serve`);
+      if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue your teams do not serve`);
     }
     const t = this.book.acknowledge(id, principal.name, comment);
     this.o.logger.info({ alert: id, by: principal.name, comment: t.alert.acknowledged?.comment }, 'alert acknowledged');
@@ -198,8 +197,13 @@ export class Alerting {
   }
 }
 
-export class AccessError extends Error {
-  readonly status = 403;
+/**
+ * The desk's escalation policy over an alert book: a round asks the next partner only while its
+ * alert fires. NOTE: after a restart the desk holds rounds of alerts this process never raised:
+ * the queue's demand peak firing again stands for them.
+ */
+export function escalateWhileFiring(book: Pick<AlertBook, 'get' | 'openFor'>): EscalationPolicy {
+  return (alertId, queue) => (book.get(alertId) ?? book.openFor('demand-peak', queue))?.state === 'firing';
 }
 
 /** Writes history points into a series; leading minutes without arrivals are not history yet. */

@@ -1,7 +1,7 @@
 /**
  * Builds the alerting and its capacity desk from plain values: the one place that knows how the
- * alert book, the desk (with its escalation policy) and the loop fit together. The composition
- * root (server/product.ts) and tests call it alike.
+ * alert book, the desk (with its escalation policy over that book) and the loop fit together. The
+ * composition root (server/product.ts) and tests call it alike.
  */
 import type { IdSource, Clock } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
@@ -9,8 +9,10 @@ import type { Alert } from '../../contracts/alerts.js';
 import type { EventLog } from '../../contracts/event-log.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import { CapacityDesk, type DeskLogger, type DeliveryPolicy } from '../capacity/capacity-desk.js';
+import type { JournalRetry } from '../capacity/capacity-journal.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
-import { Alerting } from './alerting.js';
+import { AlertBook, type AlertBookOptions } from './alert-book.js';
+import { Alerting, escalateWhileFiring } from './alerting.js';
 
 export interface AlertingDeps {
   config: OpsConfig;
@@ -27,6 +29,10 @@ export interface AlertingDeps {
   random?: () => number;
   fetch?: typeof fetch;
   delivery?: Partial<DeliveryPolicy>;
+  /** Retries of a capacity store write before a change counts as not stored. */
+  storeRetry?: Partial<JournalRetry>;
+  /** Hold, clear and notification pacing of the alert lifecycle (defaults in alert-book.ts). */
+  lifecycle?: Omit<AlertBookOptions, 'clock'>;
   logger: DeskLogger;
   /** Default 15 s. */
   evaluateEveryMs?: number;
@@ -35,6 +41,7 @@ export interface AlertingDeps {
 
 /** The alerting with its desk; stored capacity requests are restored before it returns. */
 export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
+  const book = new AlertBook({ ...d.lifecycle, clock: d.clock });
   const desk = new CapacityDesk({
     config: d.config,
     store: d.capacityStore,
@@ -46,8 +53,10 @@ export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
     random: d.random,
     fetch: d.fetch,
     delivery: d.delivery,
+    storeRetry: d.storeRetry,
     logger: d.logger,
+    stillNeeded: escalateWhileFiring(book),
   });
   await desk.restore();
-  return new Alerting({ config: d.config, store: d.store, desk, clock: d.clock, logger: d.logger, evaluateEveryMs: d.evaluateEveryMs, onNotify: d.onNotify });
+  return new Alerting({ config: d.config, store: d.store, book, desk, clock: d.clock, logger: d.logger, evaluateEveryMs: d.evaluateEveryMs, onNotify: d.onNotify });
 }

@@ -4,12 +4,8 @@
  */
 import type { Principal } from '../access.js';
 import { capacityResponseSchema, OPEN_CAPACITY_STATES, type CapacityDecision, type CapacityRequest } from '../../contracts/alerts.js';
-
-export class CapacityError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409, message: string, readonly details?: unknown) {
-    super(message);
-  }
-}
+import { DomainError } from '../../contracts/errors.js';
+import { describeIssues } from '../../contracts/issues.js';
 
 const ANSWERED = new Set(['accepted', 'partial', 'declined']);
 
@@ -20,33 +16,31 @@ export interface CheckedAnswer {
   repeat: boolean;
 }
 
-/** Checks an answer; throws a CapacityError (403, 400, 409) naming what is wrong. */
+/** Checks an answer; throws a DomainError ('forbidden', 'invalid', 'conflict') naming what is wrong. */
 export function checkAnswer(r: CapacityRequest, principal: Principal, body: unknown): CheckedAnswer {
   const id = r.request_id;
   if (principal.role !== 'open' && !(principal.role === 'partner' && principal.team === r.partner)) {
-    throw new CapacityError(403, `capacity request "${id}" was not sent to you`);
+    throw new DomainError('forbidden', `capacity request "${id}" was not sent to you`);
   }
   const parsed = capacityResponseSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new CapacityError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  }
+  if (!parsed.success) throw new DomainError('invalid', describeIssues(parsed.error.issues, { subject: 'body' }));
   const { decision } = parsed.data;
   const committed = parsed.data.agents_committed ?? (decision === 'accepted' ? r.agents_requested : decision === 'declined' ? 0 : undefined);
-  if (committed === undefined) throw new CapacityError(400, 'agents_committed: is required for a partial answer');
+  if (committed === undefined) throw new DomainError('invalid', 'agents_committed: is required for a partial answer');
   if (decision === 'accepted' && committed !== r.agents_requested) {
-    throw new CapacityError(400, `agents_committed: accepting means all ${r.agents_requested} agents asked for; send "partial" for fewer`);
+    throw new DomainError('invalid', `agents_committed: accepting means all ${r.agents_requested} agents asked for; send "partial" for fewer`);
   }
   if (decision === 'partial' && (committed < 1 || committed >= r.agents_requested)) {
-    throw new CapacityError(400, `agents_committed: a partial answer commits 1 to ${r.agents_requested - 1} agents`);
+    throw new DomainError('invalid', `agents_committed: a partial answer commits 1 to ${r.agents_requested - 1} agents`);
   }
-  if (decision === 'declined' && committed !== 0) throw new CapacityError(400, 'agents_committed: a decline commits 0 agents');
+  if (decision === 'declined' && committed !== 0) throw new DomainError('invalid', 'agents_committed: a decline commits 0 agents');
 
   if (ANSWERED.has(r.state)) {
     if (r.state === decision && r.agents_committed === committed) return { decision, committed, repeat: true };
-    throw new CapacityError(409, `capacity request "${id}" was already answered: ${r.state}`, { state: r.state, agents_committed: r.agents_committed });
+    throw new DomainError('conflict', `capacity request "${id}" was already answered: ${r.state}`, { state: r.state, agents_committed: r.agents_committed });
   }
   if (!OPEN_CAPACITY_STATES.includes(r.state)) {
-    throw new CapacityError(409, `capacity request "${id}" is ${r.state}: the answer came after respond_by (${r.respond_by})`, { state: r.state, escalated_to: r.escalated_to });
+    throw new DomainError('conflict', `capacity request "${id}" is ${r.state}: the answer came after respond_by (${r.respond_by})`, { state: r.state, escalated_to: r.escalated_to });
   }
   return { decision, committed, repeat: false };
 }
