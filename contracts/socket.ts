@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { MetricsSnapshot } from './metrics-snapshot.js';
 import type { Alert, CapacityRequest } from './alerts.js';
+import type { Role } from './config.js';
 
 export const subscribeSchema = z.strictObject({
   view: z.enum(['wall', 'lead']),
@@ -31,8 +32,9 @@ export interface ServerToClientEvents {
   'capacity:update'(requests: CapacityRequest[]): void;
 }
 
+/** What the server keeps of a socket's principal after the handshake. */
 export interface SocketData {
-  role: string;
+  role: Role | 'open';
   name: string;
   teams?: string[];
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { systemClock } from '../contracts/clock.js';
 import { DomainError } from '../contracts/errors.js';
 import { describeIssues } from '../contracts/issues.js';
 import type { OpsConfig } from '../contracts/config.js';
@@ -67,7 +68,7 @@ const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Req
 
 export function createApp(deps: AppDeps): App {
   const { config, log, store, logger } = deps;
-  const clock = deps.clock ?? Date.now;
+  const clock = deps.clock ?? systemClock;
   const telemetry = deps.telemetry ?? createTelemetry();
   const access = new AccessControl(config);
   const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible });

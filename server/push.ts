@@ -68,7 +68,7 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
       const reply = typeof ack === 'function' ? ack : () => {};
       if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request }) });
       const { view, queues, teams } = parsed.data;
-      const principal = { name: socket.data.name, role: socket.data.role as never, teams: socket.data.teams };
+      const principal = { name: socket.data.name, role: socket.data.role, teams: socket.data.teams };
       if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });
       const filter = effectiveFilter(principal, { queues, teams });
       const unknown = unknownNames(config, filter);
@@ -113,20 +113,19 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
   const timer = setInterval(() => void tick(), deps.tickMs);
   timer.unref();
 
-  /** Sends a changed list to every view, each narrowed to its queues. */
-  function publish(event: 'alerts:update' | 'capacity:update', list: (Alert | CapacityRequest)[]): void {
+  /** Calls `send` for every view with members, with the queues it shows. */
+  function forEachView(send: (key: string, queues: Set<string> | undefined) => void): void {
     const rooms = io.of('/').adapter.rooms;
-    for (const [key, filter] of views) {
-      if (!rooms.has(key)) continue;
-      io.to(key).emit(event, onlyQueues(list, viewQueues(config, filter)) as never);
-    }
+    for (const [key, filter] of views) if (rooms.has(key)) send(key, viewQueues(config, filter));
   }
 
   return {
     io,
     tick,
-    publishAlerts: (alerts: Alert[]) => publish('alerts:update', alerts),
-    publishCapacity: (requests: CapacityRequest[]) => publish('capacity:update', requests),
+    /** Sends the changed alert list to every view, narrowed to its queues. */
+    publishAlerts: (alerts: Alert[]) => forEachView((key, queues) => io.to(key).emit('alerts:update', onlyQueues(alerts, queues))),
+    /** Sends the changed capacity requests to every view, narrowed to its queues. */
+    publishCapacity: (requests: CapacityRequest[]) => forEachView((key, queues) => io.to(key).emit('capacity:update', onlyQueues(requests, queues))),
     async close(): Promise<void> {
       clearInterval(timer);
       io.disconnectSockets(true);

@@ -86,6 +86,18 @@ describe('createOpsStore', () => {
     expect(store.getState().stale).toBe(false);
   });
 
+  it("keeps the product's clock: the offset of generated_at from arrival, to the second, while ages stay local", () => {
+    const store = createOpsStore(0);
+    expect(store.getState().clockOffsetMs).toBe(0);
+    // A demo product whose clock runs 3 h ahead of the screen's.
+    const ahead = 3 * 3600_000;
+    store.getState().applySnapshot(snapshot(10_000 + ahead), 10_140);
+    expect(store.getState().clockOffsetMs).toBe(ahead);
+    expect(store.getState().receivedAt).toBe(10_140);
+    store.getState().tick(14_000);
+    expect(store.getState().stale).toBe(false);
+  });
+
   it('is stale 5 s after start when no snapshot ever came', () => {
     const store = createOpsStore(1_000);
     store.getState().tick(6_000);

@@ -11,7 +11,7 @@ import { startScript } from './support/worker-process.js';
 const engines = await requireEngines();
 
 it('refuses to run without KAFKA_BROKERS, saying why', async () => {
-  const seed = startScript('seed/main.ts', { KAFKA_BROKERS: '' });
+  const seed = startScript('scripts/seed.ts', { KAFKA_BROKERS: '' });
   expect(await seed.exited).toBe(1);
   expect(seed.output()).toMatch(/KAFKA_BROKERS is not set/);
 });
@@ -32,7 +32,7 @@ describeWithEngines(engines, 'npm run seed on Kafka', () => {
 
   it('backfills an empty topic once; a restart goes live without a second backfill; SIGTERM exits 0', async () => {
     const env = { KAFKA_BROKERS: engines.kafkaBrokers, STREAMS_TOPIC: topics.events, BACKFILL_HOURS: '1', SIM_SEED: '7' };
-    const first = startScript('seed/main.ts', env);
+    const first = startScript('scripts/seed.ts', env);
     await first.waitForOutput(/"msg":"simulator running live"/, 60_000);
     const backfilled = Number(/"events":(\d+),"msg":"backfill written"/.exec(first.output())?.[1]);
     expect(backfilled).toBeGreaterThan(100);
@@ -40,7 +40,7 @@ describeWithEngines(engines, 'npm run seed on Kafka', () => {
     const afterFirst = await total();
     expect(afterFirst).toBeGreaterThanOrEqual(backfilled);
 
-    const second = startScript('seed/main.ts', env);
+    const second = startScript('scripts/seed.ts', env);
     await second.waitForOutput(/"msg":"simulator running live"/, 60_000);
     expect(second.output()).toMatch(/the topic already holds events: no backfill/);
     expect(second.output()).not.toMatch(/backfill written/);

@@ -5,10 +5,10 @@
  * never giving up); after a refusal, which ends Socket.IO's retries, it tries again every 30 s.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Alert, CapacityRequest } from '../../contracts/alerts';
+import { alertSchema, capacityRequestSchema, type Alert, type CapacityRequest } from '../../contracts/alerts';
 import { fetchAlerts, fetchCapacityRequests } from './api';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeRequest } from '../../contracts/socket';
-import type { MetricsSnapshot } from '../../contracts/metrics-snapshot';
+import { metricsSnapshotSchema, type MetricsSnapshot } from '../../contracts/metrics-snapshot';
 import { createFrameBuffer } from './frame-buffer';
 import { describeLinkError, type ConnectionState } from './format';
 import type { OpsStore } from './store';
@@ -150,23 +150,8 @@ export function connectLive({ store, token, subscription, onConnect, onRefused }
   };
 }
 
-function isAlert(value: unknown): value is Alert {
-  const a = value as Partial<Alert> | null;
-  return typeof a?.id === 'string' && typeof a.queue === 'string' && typeof a.state === 'string' && typeof a.measures === 'object' && a.measures !== null;
-}
-
-function isCapacityRequest(value: unknown): value is CapacityRequest {
-  const r = value as Partial<CapacityRequest> | null;
-  return typeof r?.request_id === 'string' && typeof r.alert_id === 'string' && typeof r.state === 'string';
-}
-
-// NOTE: the server is trusted, but one malformed message must not blank a wall for days.
-function isSnapshot(value: unknown): value is MetricsSnapshot {
-  const candidate = value as Partial<MetricsSnapshot> | null;
-  return (
-    typeof candidate?.generated_at === 'string' &&
-    Array.isArray(candidate.queues) &&
-    typeof candidate.totals === 'object' &&
-    candidate.totals !== null
-  );
-}
+// NOTE: the server is trusted, but one malformed message must not blank a wall for days: every
+// frame is checked against the contract's schemas, and what does not fit is dropped.
+const isAlert = (value: unknown): value is Alert => alertSchema.safeParse(value).success;
+const isCapacityRequest = (value: unknown): value is CapacityRequest => capacityRequestSchema.safeParse(value).success;
+const isSnapshot = (value: unknown): value is MetricsSnapshot => metricsSnapshotSchema.safeParse(value).success;

@@ -67,6 +67,12 @@ export interface OpsState {
   snapshot: MetricsSnapshot | null;
   /** Local time the latest snapshot arrived, epoch ms; null before the first. */
   receivedAt: number | null;
+  /**
+   * The product's clock minus this screen's, to the second, from the latest snapshot's
+   * `generated_at`: the wall shows the product's time (a demo's shifted clock, or a server whose
+   * clock differs from the screen's), while ages stay on the screen's own clock.
+   */
+  clockOffsetMs: number;
   /** No snapshot for more than STALE_AFTER_MS (or none at all since the screen started). */
   stale: boolean;
   trend: TrendHistory;
@@ -108,6 +114,7 @@ function initialState(nowMs: number) {
     connection: { phase: 'connecting', since: nowMs } satisfies ConnectionState as ConnectionState,
     snapshot: null,
     receivedAt: null,
+    clockOffsetMs: 0,
     stale: false,
     trend: { points: [], generatedAt: null, error: null },
     sparklines: {},
@@ -143,7 +150,8 @@ export function createOpsStore(nowMs: number = Date.now()) {
       set({ connection });
     },
     applySnapshot(snapshot, receivedAt) {
-      set({ snapshot, receivedAt, stale: false });
+      const offset = Date.parse(snapshot.generated_at) - receivedAt;
+      set({ snapshot, receivedAt, stale: false, clockOffsetMs: Number.isFinite(offset) ? Math.round(offset / 1000) * 1000 : 0 });
     },
     setTrend(history) {
       set({ trend: { points: history.points.slice(-HISTORY_POINTS_KEPT), generatedAt: history.generated_at, error: null } });

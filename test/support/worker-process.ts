@@ -1,4 +1,4 @@
-/** Runs `streams/main.ts` (the stream worker) and `seed/main.ts` as real processes for tests. */
+/** Runs `streams/main.ts` (the stream worker) and `scripts/seed.ts` as real processes for tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './process.js';
 

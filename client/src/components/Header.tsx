@@ -20,8 +20,9 @@ export function Header({ page }: { page?: { index: number; count: number } }) {
   );
 }
 
+/** The product's time: the screen's clock corrected by the offset the snapshots show. */
 function Clock() {
-  const now = useOps((s) => s.now);
+  const now = useOps((s) => s.now + s.clockOffsetMs);
   const date = new Date(now);
   return (
     <time className="clock num" dateTime={date.toISOString()}>

@@ -1,22 +1,30 @@
 /**
- * `npm run seed`: the simulator as its own process, feeding Kafka like an upstream system.
+ * `npm run seed`: the simulator (seed/) as its own process, feeding Kafka like an upstream system.
  * It backfills `BACKFILL_HOURS` of history, unless the events topic already holds data (a
  * restart must not write the history twice), then runs live. SIGTERM or SIGINT stops it after
  * the append in hand, and it exits 0.
  */
 import pino from 'pino';
+import { systemClock } from '../contracts/clock.js';
 import { loadConfig } from '../contracts/config.js';
+import { readSeedEnv, type SeedEnv } from '../contracts/env.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
+import { createSimulator } from '../seed/simulator.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
-import { createSimulator } from './simulator.js';
-import { readSimulatorEnv } from '../contracts/env.js';
 
-const logger = pino({ name: 'seed', level: process.env.LOG_LEVEL || 'info' });
+let env: SeedEnv;
+try {
+  env = readSeedEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+const logger = pino({ name: 'seed', level: env.LOG_LEVEL });
 
 async function main(): Promise<number> {
-  const settings = readSimulatorEnv(process.env);
+  const settings = env.simulator;
   const config = loadConfig(settings.configPath);
-  const brokers = process.env.KAFKA_BROKERS;
+  const brokers = env.KAFKA_BROKERS;
   if (!brokers) {
     logger.error(
       'KAFKA_BROKERS is not set: the standalone simulator writes to Kafka. ' +
@@ -25,7 +33,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // NOTE: tests point the simulator at a topic of their own; everyone else writes the contract's.
-  const topic = process.env.STREAMS_TOPIC || EVENTS_TOPIC;
+  const topic = env.STREAMS_TOPIC ?? EVENTS_TOPIC;
   const log = new KafkaEventLog({ brokers, logger, clientId: 'ops-seed' });
 
   let simulator: ReturnType<typeof createSimulator> | undefined;
@@ -54,6 +62,7 @@ async function main(): Promise<number> {
     // The simulator appends to the contract's topic; route it to the one chosen here.
     log: { append: (_topic, messages) => log.append(topic, messages) },
     logger,
+    now: systemClock,
     backfillHours,
     speed: settings.speed,
     seed: settings.seed,
