@@ -1,7 +1,10 @@
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CapacityChange, CapacityRequest } from '../contracts/alerts.js';
+import { CAPACITY_TOPIC } from '../contracts/topics.js';
+import { CapacityJournal } from '../server/capacity/capacity-journal.js';
 import { ClickHouseCapacityStore } from '../server/capacity/clickhouse-capacity-store.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
+import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
 import { refConfig } from './support/random-events.js';
@@ -49,6 +52,9 @@ function story(): CapacityChange[] {
 
 describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 002)', () => {
   let metrics: ClickHouseStore;
+  beforeAll(async () => {
+    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
+  });
   afterAll(async () => {
     if (!metrics) return;
     await metrics.client.command({ query: `DROP DATABASE IF EXISTS ${metrics.database}` });
@@ -56,7 +62,6 @@ describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 
   });
 
   it('keeps every change and answers the latest state of each request, like the embedded store', async () => {
-    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
     const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
     const embedded = new EmbeddedCapacityStore();
     for (const change of story()) {
@@ -73,5 +78,32 @@ describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 
     expect((await clickhouse.changes('req-1')).map((c) => [c.seq, c.change])).toEqual([[1, 'created'], [2, 'delivered'], [3, 'partial']]);
     expect(await clickhouse.changes('req-1')).toEqual(await embedded.changes('req-1'));
     expect(await clickhouse.changes('nope')).toEqual([]);
+  });
+
+  it("the desk's journal: a write resolves once ClickHouse holds the change, a refused one rejects unpublished, and a restart reads each request's last seq", async () => {
+    const quiet = { error() {} };
+    const log = new EmbeddedEventLog();
+    const published = () => [0, 1, 2, 3, 4, 5].flatMap((p) => log.read(CAPACITY_TOPIC, p, 0, 100)).map((r) => (JSON.parse(r.value) as CapacityChange).change);
+    const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
+    const journal = new CapacityJournal(clickhouse, log, quiet);
+    const r3 = request('req-3', T0 + 5 * 60_000);
+    await journal.write({ change: 'created', seq: 1, at: r3.created_at, request: r3 });
+    expect((await clickhouse.changes('req-3')).map((c) => c.change)).toEqual(['created']);
+    expect(published()).toEqual(['created']);
+
+    // ClickHouse refuses (no such database): retried, then rejected; the topic never hears of it.
+    const nowhere = new CapacityJournal(new ClickHouseCapacityStore(metrics.client, uniqueName('no_such_db')), log, quiet, { retry: { attempts: 2, backoff: { baseMs: 5, maxMs: 10 } } });
+    await expect(nowhere.write({ change: 'accepted', seq: 2, at: r3.created_at, request: { ...r3, state: 'accepted' } })).rejects.toThrow();
+    expect(published()).toEqual(['created']);
+
+    // A restart reads the latest state of each request with its last seq, which later changes continue.
+    const r4 = request('req-4', T0 + 6 * 60_000);
+    await journal.write({ change: 'delivered', seq: 2, at: r3.created_at, request: { ...r3, state: 'awaiting_response', attempts: 1 } });
+    await journal.write({ change: 'created', seq: 1, at: r4.created_at, request: r4 });
+    expect((await journal.load(T0 + 5 * 60_000)).map((s) => [s.request.request_id, s.request.state, s.seq])).toEqual([
+      ['req-3', 'awaiting_response', 2],
+      ['req-4', 'delivering', 1],
+    ]);
+    await log.close();
   });
 });

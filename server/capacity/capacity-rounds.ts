@@ -20,6 +20,7 @@ import { OPEN_CAPACITY_STATES, type Alert, type CapacityRequest } from '../../co
 import type { Principal } from '../access.js';
 import { checkAnswer } from './capacity-answer.js';
 import type { CapacityJournal, StoredRequest } from './capacity-journal.js';
+import { nextRequest, roundForAlert, roundOfStored, type Round } from './round-requests.js';
 
 export interface DeskLogger {
   info(obj: object, msg?: string): void;
@@ -44,17 +45,6 @@ export interface CapacityRoundsOptions {
   topUpMs: number;
   /** Starts delivering a request just created (state `delivering`); returns at once. */
   deliver(requestId: string): void;
-}
-
-/** One round of asking partners for one alert: a first request and its escalations. */
-interface Round {
-  alertId: string;
-  queue: string;
-  startedMs: number;
-  need: number;
-  windowEndMs: number;
-  reason: Omit<CapacityRequest['reason'], 'committed_elsewhere'>;
-  requestIds: string[];
 }
 
 /** What a change the store did not take means: an answer is refused, a loop's fact is kept. */
@@ -89,9 +79,7 @@ export class CapacityRounds {
       // A request that escalates nothing opens a round; its escalations follow it (oldest first).
       let round = this.rounds.get(r.alert_id);
       if (!round || r.escalated_from === null) {
-        const { committed_elsewhere: _, ...reason } = r.reason;
-        const need = reason.agents_needed - reason.staffed_agents;
-        round = { alertId: r.alert_id, queue: r.queue, startedMs: Date.parse(r.created_at), need, windowEndMs: Date.parse(r.window_end), reason, requestIds: [] };
+        round = roundOfStored(r);
         this.rounds.set(r.alert_id, round);
       }
       round.requestIds.push(r.request_id);
@@ -108,18 +96,8 @@ export class CapacityRounds {
       if (last && (now - last.startedMs < this.o.topUpMs || last.requestIds.some((id) => OPEN_CAPACITY_STATES.includes(this.requests.get(id)!.state)))) {
         return undefined;
       }
-      const m = alert.measures;
-      if (m.shortfall <= 0) return undefined;
-      const { agents_needed, staffed_agents, forecast_next_60m, projected_sla, sla_goal, time_to_breach_minutes } = m;
-      const round: Round = {
-        alertId: alert.id,
-        queue: alert.queue,
-        startedMs: now,
-        need: m.shortfall,
-        windowEndMs: now + this.o.windowMs,
-        reason: { kind: alert.kind, alert_id: alert.id, agents_needed, staffed_agents, forecast_next_60m, projected_sla, sla_goal, time_to_breach_minutes },
-        requestIds: [],
-      };
+      if (alert.measures.shortfall <= 0) return undefined;
+      const round = roundForAlert(alert, now, this.o.windowMs);
       this.rounds.set(alert.id, round);
       if (this.partnersFor(alert.queue).length === 0) {
         this.o.logger.warn({ alert: alert.id, queue: alert.queue }, 'demand peak: no partner is contracted for this queue; nobody to ask for capacity');
@@ -251,29 +229,8 @@ export class CapacityRounds {
       return undefined;
     }
     const now = this.o.clock();
-    const capacity = partner.capacity!;
     const id = this.o.ids();
-    const request: CapacityRequest = {
-      request_id: id,
-      queue: round.queue,
-      partner: partner.id,
-      agents_requested: Math.min(missing, capacity.max_agents),
-      window_start: iso(now),
-      window_end: iso(Math.max(round.windowEndMs, now + 15 * 60_000)),
-      respond_by: iso(now + capacity.respond_within_seconds * 1000),
-      reason: { ...round.reason, committed_elsewhere: committed },
-      alert_id: round.alertId,
-      partner_name: partner.name,
-      state: 'delivering',
-      agents_committed: null,
-      attempts: 0,
-      last_error: null,
-      created_at: iso(now),
-      updated_at: iso(now),
-      answered_at: null,
-      escalated_from: previous?.request_id ?? null,
-      escalated_to: null,
-    };
+    const request = nextRequest(round, { id, nowMs: now, partner, missing, committed, previous });
     if (previous) await this.commit(previous, { escalated_to: id, updated_at: iso(now) }, 'escalated', 'keep');
     await this.commit(request, {}, 'created', 'keep');
     round.requestIds.push(id);
@@ -301,6 +258,7 @@ export class CapacityRounds {
       await this.o.journal.write({ change, seq, at: iso(this.o.clock()), request: structuredClone(next) });
     } catch (err) {
       if (ifNotStored === 'refuse') throw err;
+      // The journal logged it loudly; the fact stands and the next stored change carries it.
     }
     this.seqs.set(id, seq);
     const current = this.requests.get(id);
