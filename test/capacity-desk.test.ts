@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
-import type { Alert, CapacityChange } from '../contracts/alerts.js';
+import type { CapacityChange } from '../contracts/alerts.js';
 import { DomainError } from '../contracts/errors.js';
 import { CapacityDesk, type EscalationPolicy } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
@@ -9,6 +9,7 @@ import { parseConfig } from '../contracts/config.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { CAPACITY_TOPIC } from '../contracts/topics.js';
 import { startFakePartner } from './support/fake-partner.js';
+import { firingAlert } from './support/insurance-peak.js';
 
 const SECRETS: Record<string, string> = {
   NORTH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
@@ -28,36 +29,6 @@ function configFor(northUrl: string, southUrl: string, northMax = 20) {
   });
 }
 
-function firingAlert(shortfall: number, id = 'demand-peak.insurance.1'): Alert {
-  return {
-    id,
-    kind: 'demand-peak',
-    queue: 'insurance',
-    queue_name: 'Insurance verification',
-    state: 'firing',
-    summary: 'short',
-    started_at: new Date(NOW - 120_000).toISOString(),
-    firing_at: new Date(NOW).toISOString(),
-    resolved_at: null,
-    updated_at: new Date(NOW).toISOString(),
-    notifications: 1,
-    last_notified_at: new Date(NOW).toISOString(),
-    acknowledged: null,
-    measures: {
-      agents_needed: 28 + shortfall,
-      staffed_agents: 28,
-      shortfall,
-      arrivals_last_15m: 80,
-      forecast_last_15m: 50,
-      forecast_next_60m: 300,
-      forecast_method: 'ewma',
-      projected_sla: 0.4,
-      sla_goal: 0.9,
-      time_to_breach_minutes: 35,
-    },
-    capacity_request_ids: [],
-  };
-}
 
 const quiet = { info() {}, warn() {}, error() {} };
 const north: Principal = { name: 'north', role: 'partner', team: 'north' };
@@ -98,7 +69,7 @@ describe('capacity desk', () => {
 
   it('sends one signed request per SPEC section 6 and records every change, stored and published in order', async () => {
     const { n, desk, store, published } = await setup();
-    const first = await desk.requestCapacity(firingAlert(6));
+    const first = await desk.requestCapacity(firingAlert(6, NOW));
     await desk.idle();
     expect(n.deliveries).toHaveLength(1);
     const got = n.deliveries[0];
@@ -120,7 +91,7 @@ describe('capacity desk', () => {
     });
     expect(desk.get(first!.request_id)).toMatchObject({ state: 'awaiting_response', attempts: 1 });
     // Once per alert: a second call for the same alert asks nobody.
-    expect(await desk.requestCapacity(firingAlert(6))).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(6, NOW))).toBeUndefined();
 
     const answered = await desk.respond(first!.request_id, north, { decision: 'accepted', agents_committed: 6 });
     expect(answered).toMatchObject({ state: 'accepted', agents_committed: 6, answered_at: '2026-11-26T09:30:00.000Z' });
@@ -136,7 +107,7 @@ describe('capacity desk', () => {
 
   it('retries a 500 with backoff and records exactly one request; a 4xx is not retried', async () => {
     const { n, s, desk } = await setup({ north: (k) => (k === 1 ? 500 : 200), south: () => 404 });
-    const first = await desk.requestCapacity(firingAlert(6));
+    const first = await desk.requestCapacity(firingAlert(6, NOW));
     await desk.idle();
     expect(n.deliveries).toHaveLength(2);
     expect(new Set(n.deliveries.map((r) => r.headers['webhook-id']))).toEqual(new Set([first!.request_id]));
@@ -154,7 +125,7 @@ describe('capacity desk', () => {
 
   it('gives up on a partner that never answers the webhook, within the attempts, and escalates', async () => {
     const { n, s, desk } = await setup({ north: () => 'hang' });
-    await desk.requestCapacity(firingAlert(6));
+    await desk.requestCapacity(firingAlert(6, NOW));
     await desk.idle();
     expect(n.deliveries).toHaveLength(4);
     const [toSouth, toNorth] = desk.list();
@@ -167,7 +138,7 @@ describe('capacity desk', () => {
   it('escalates a decline, the rest of a partial answer, and silence past respond_by', async () => {
     // Decline -> south is asked for all of it.
     const a = await setup();
-    const r1 = await a.desk.requestCapacity(firingAlert(6));
+    const r1 = await a.desk.requestCapacity(firingAlert(6, NOW));
     await a.desk.idle();
     await a.desk.respond(r1!.request_id, north, { decision: 'declined' });
     await a.desk.idle();
@@ -176,7 +147,7 @@ describe('capacity desk', () => {
 
     // Partial (4 of 10) -> south is asked for the other 6.
     const b = await setup();
-    const r2 = await b.desk.requestCapacity(firingAlert(10));
+    const r2 = await b.desk.requestCapacity(firingAlert(10, NOW));
     await b.desk.idle();
     await b.desk.respond(r2!.request_id, north, { decision: 'partial', agents_committed: 4 });
     await b.desk.idle();
@@ -184,7 +155,7 @@ describe('capacity desk', () => {
 
     // Silence -> nothing until respond_by, then expired and south asked.
     const c = await setup();
-    const r3 = await c.desk.requestCapacity(firingAlert(6));
+    const r3 = await c.desk.requestCapacity(firingAlert(6, NOW));
     await c.desk.idle();
     c.advance(15 * 60_000 - 1);
     await c.desk.tick();
@@ -200,7 +171,7 @@ describe('capacity desk', () => {
 
   it('asks the next partner for what max_agents left out, and stops escalating once the alert is over', async () => {
     const a = await setup({ northMax: 5 });
-    const r1 = await a.desk.requestCapacity(firingAlert(12));
+    const r1 = await a.desk.requestCapacity(firingAlert(12, NOW));
     expect(r1!.agents_requested).toBe(5);
     await a.desk.idle();
     await a.desk.respond(r1!.request_id, north, { decision: 'accepted' });
@@ -208,7 +179,7 @@ describe('capacity desk', () => {
     expect(a.desk.list()[0]).toMatchObject({ partner: 'south', agents_requested: 7 });
 
     const b = await setup({ stillNeeded: () => false });
-    const r2 = await b.desk.requestCapacity(firingAlert(6));
+    const r2 = await b.desk.requestCapacity(firingAlert(6, NOW));
     await b.desk.idle();
     await b.desk.respond(r2!.request_id, north, { decision: 'declined' });
     await b.desk.idle();
@@ -217,28 +188,28 @@ describe('capacity desk', () => {
 
   it('tops up a peak that keeps firing short of agents, once a round has ended, at most every 15 minutes', async () => {
     const { desk, advance } = await setup();
-    const r1 = (await desk.requestCapacity(firingAlert(6)))!;
+    const r1 = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     advance(20 * 60_000);
     // The first round is still open (no answer yet, and not past respond_by before the tick): no top-up.
-    expect(await desk.requestCapacity(firingAlert(9))).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(9, NOW))).toBeUndefined();
     await desk.respond(r1.request_id, north, { decision: 'accepted' });
     await desk.idle();
-    const r2 = await desk.requestCapacity(firingAlert(9));
+    const r2 = await desk.requestCapacity(firingAlert(9, NOW));
     expect(r2).toMatchObject({ partner: 'north', agents_requested: 9, escalated_from: null });
     await desk.idle();
     await desk.respond(r2!.request_id, north, { decision: 'accepted' });
     advance(14 * 60_000);
-    expect(await desk.requestCapacity(firingAlert(3))).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(3, NOW))).toBeUndefined();
     advance(60_000);
-    expect(await desk.requestCapacity({ ...firingAlert(3), state: 'resolved' })).toBeUndefined();
-    expect(await desk.requestCapacity(firingAlert(0))).toBeUndefined();
-    expect(await desk.requestCapacity(firingAlert(3))).toMatchObject({ agents_requested: 3 });
+    expect(await desk.requestCapacity({ ...firingAlert(3, NOW), state: 'resolved' })).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(0, NOW))).toBeUndefined();
+    expect(await desk.requestCapacity(firingAlert(3, NOW))).toMatchObject({ agents_requested: 3 });
   });
 
   it('checks who answers and what: own requests only, consistent numbers, idempotent repeats', async () => {
     const { desk } = await setup();
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     const err = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof DomainError ? [e.kind, e.message] : [e]));
     expect(await err(desk.respond('nope', north, { decision: 'accepted' }))).toEqual(['not_found', 'no capacity request "nope"']);
@@ -267,7 +238,7 @@ describe('capacity desk', () => {
       delivery: { timeoutMs: 10_000 },
       stillNeeded: () => true,
     });
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await desk.close();
@@ -277,7 +248,7 @@ describe('capacity desk', () => {
 
   it('restores rounds from the store after a restart and resumes deliveries', async () => {
     const { desk, store, n } = await setup();
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     const again = new CapacityDesk({
       config: configFor(n.url, n.url),

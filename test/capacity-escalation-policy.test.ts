@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
-import type { Alert, PeakMeasures } from '../contracts/alerts.js';
+import type { Alert } from '../contracts/alerts.js';
 import { manualClock } from '../contracts/clock.js';
 import { parseConfig } from '../contracts/config.js';
 import { AlertBook, type Observation } from '../server/alerts/alert-book.js';
@@ -16,26 +16,15 @@ import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
 import { startFakePartner, type FakePartner } from './support/fake-partner.js';
+import { peakMeasures } from './support/insurance-peak.js';
 
 const SECRET = 'a plain shared secret';
 const NOW = Date.parse('2026-11-26T09:30:00.000Z');
 const quiet = { info() {}, warn() {}, error() {} };
 const as = (team: string): Principal => ({ name: team, role: 'partner', team });
 
-const measures = (shortfall: number): PeakMeasures => ({
-  agents_needed: 28 + shortfall,
-  staffed_agents: 28,
-  shortfall,
-  arrivals_last_15m: 80,
-  forecast_last_15m: 50,
-  forecast_next_60m: 300,
-  forecast_method: 'ewma',
-  projected_sla: 0.4,
-  sla_goal: 0.9,
-  time_to_breach_minutes: 35,
-});
 
-const observation = (verdict: Observation['verdict']): Observation => ({ kind: 'demand-peak', queue: 'insurance', queueName: 'Insurance verification', verdict, measures: measures(6), summary: 'short' });
+const observation = (verdict: Observation['verdict']): Observation => ({ kind: 'demand-peak', queue: 'insurance', queueName: 'Insurance verification', verdict, measures: peakMeasures(6), summary: 'short' });
 
 /** A fresh firing alert, as the book raises it (hold and clear times of 0: one observation moves it). */
 function firingBook(clock: () => number): { book: AlertBook; alert: Alert } {

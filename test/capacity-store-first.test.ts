@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../server/access.js';
-import type { Alert, CapacityChange, CapacityRequest } from '../contracts/alerts.js';
+import type { CapacityChange, CapacityRequest } from '../contracts/alerts.js';
 import { parseConfig } from '../contracts/config.js';
 import { DomainError } from '../contracts/errors.js';
 import { CAPACITY_TOPIC } from '../contracts/topics.js';
@@ -15,6 +15,7 @@ import { CapacityDesk } from '../server/capacity/capacity-desk.js';
 import { EmbeddedCapacityStore, type CapacityStore } from '../server/capacity/capacity-store.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { startFakePartner } from './support/fake-partner.js';
+import { firingAlert } from './support/insurance-peak.js';
 
 const SECRETS: Record<string, string> = { NORTH_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', SOUTH_SECRET: 'a plain shared secret' };
 const NOW = Date.parse('2026-11-26T09:30:00.000Z');
@@ -59,26 +60,6 @@ class GatedStore implements CapacityStore {
   }
 }
 
-function firingAlert(shortfall: number): Alert {
-  const at = new Date(NOW).toISOString();
-  return {
-    id: 'demand-peak.insurance.1',
-    kind: 'demand-peak',
-    queue: 'insurance',
-    queue_name: 'Insurance verification',
-    state: 'firing',
-    summary: 'short',
-    started_at: at,
-    firing_at: at,
-    resolved_at: null,
-    updated_at: at,
-    notifications: 1,
-    last_notified_at: at,
-    acknowledged: null,
-    measures: { agents_needed: 28 + shortfall, staffed_agents: 28, shortfall, arrivals_last_15m: 80, forecast_last_15m: 50, forecast_next_60m: 300, forecast_method: 'ewma', projected_sla: 0.4, sla_goal: 0.9, time_to_breach_minutes: 35 },
-    capacity_request_ids: [],
-  };
-}
 
 describe('capacity changes are stored before anyone hears of them', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -121,7 +102,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
     // What the store and the topic held when each announcement went out.
     const heard: [string | undefined, string | undefined, string][] = [];
     desk.onChange((list) => heard.push([store.stored.at(-1)?.change, published().at(-1), list[0].state]));
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
 
     store.hold();
@@ -149,7 +130,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
 
   it("refuses an answer the store did not take ('unavailable'), leaves the request as it was, and takes the partner's retry", async () => {
     const { desk, store, published, s } = await setup();
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     const before = desk.get(r.request_id);
 
@@ -182,7 +163,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
   it('sends a webhook only once its request is stored, and retries only once the failure is stored', async () => {
     const { desk, store, n } = await setup((k) => (k === 1 ? 500 : 200));
     store.hold();
-    const opened = desk.requestCapacity(firingAlert(6));
+    const opened = desk.requestCapacity(firingAlert(6, NOW));
     await sleep(100);
     expect(n.deliveries).toHaveLength(0);
     expect(desk.list()).toEqual([]);
@@ -206,7 +187,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
 
   it('resolves a tick once its expiries and escalations are stored', async () => {
     const { desk, store, advance } = await setup();
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     advance(15 * 60_000);
     store.hold();
@@ -227,7 +208,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
   it("keeps the loop's facts while the store is down; the next stored change carries the whole request", async () => {
     const { desk, store, published, n } = await setup();
     store.down = true;
-    const r = (await desk.requestCapacity(firingAlert(6)))!;
+    const r = (await desk.requestCapacity(firingAlert(6, NOW)))!;
     await desk.idle();
     // The partner has the webhook whatever the store says: the desk knows so.
     expect(n.deliveries).toHaveLength(1);
