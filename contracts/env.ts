@@ -49,6 +49,10 @@ const serverSchema = sharedSchema.extend(simulatorSchema.shape).extend({
   TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** Start the product's clock at this instant (demos and tests); it then runs at real speed. */
   CLOCK_AT: instant.optional(),
+  /** Embedded engine: where events, alerts, capacity requests and the audit trail are kept. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** How long history is kept; older events are trimmed, and rejected as too old. */
+  RETENTION_DAYS: numeric(finite().int('must be a whole number of days').min(1, 'must be >= 1').max(3650, 'must be at most 3650')).default(35),
 });
 
 const workerSchema = sharedSchema.extend({
