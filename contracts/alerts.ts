@@ -61,7 +61,10 @@ export const alertSchema = z.strictObject({
   /** Notifications sent so far (the first when it fires, then repeats at a bounded rate). */
   notifications: z.int().min(0),
   last_notified_at: instant.nullable(),
+  /** The latest acknowledgement (kept for older clients: `acknowledgements` holds them all). */
   acknowledged: acknowledgementSchema.nullable(),
+  /** Every acknowledgement, oldest first: a second one adds to the list, never replaces the first. */
+  acknowledgements: z.array(acknowledgementSchema),
   measures: peakMeasuresSchema,
   /** Capacity requests sent for this alert, oldest first. */
   capacity_request_ids: z.array(z.string()),

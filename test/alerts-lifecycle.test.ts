@@ -148,6 +148,32 @@ describe('alert lifecycle (fake timers)', () => {
     d.stop();
   });
 
+  it('keeps every acknowledgement, oldest first: a second one adds, the latest shows as acknowledged', () => {
+    book = new AlertBook({ clock: () => Date.now() });
+    const d = drive(book, { insurance: () => 'raise' });
+    vi.advanceTimersByTime(5 * MIN);
+    const id = book.list()[0].id;
+    expect(book.list()[0].acknowledgements).toEqual([]);
+    const first = { by: 'lead-anna', at: new Date(START + 5 * MIN).toISOString(), comment: 'Calling Northwind' };
+    book.acknowledge(id, 'lead-anna', 'Calling Northwind');
+    vi.advanceTimersByTime(3 * MIN);
+    // Made now, applied later (the alerting stores its audit record in between): nothing changes until it is added.
+    const second = book.acknowledgementFor(id, 'lead-ben', undefined);
+    expect(second).toEqual({ by: 'lead-ben', at: new Date(START + 8 * MIN).toISOString(), comment: null });
+    expect(book.get(id)!.acknowledgements).toEqual([first]);
+    const t = book.addAcknowledgement(id, second);
+    expect(t).toMatchObject({ change: 'acknowledged' });
+    expect(t.alert.acknowledgements).toEqual([first, second]);
+    expect(t.alert.acknowledged).toEqual(second);
+    expect(t.alert.updated_at).toBe(second.at);
+    // One that was made earlier but stored later still takes its place in time.
+    const late = { by: 'lead-cy', at: new Date(START + 6 * MIN).toISOString(), comment: 'me too' };
+    expect(book.addAcknowledgement(id, late).alert.acknowledgements).toEqual([first, late, second]);
+    expect(book.get(id)!.acknowledged).toEqual(second);
+    expect(() => book.acknowledgementFor('nope', 'lead', undefined)).toThrow(expect.objectContaining({ kind: 'not_found' }));
+    d.stop();
+  });
+
   it('caps notifications over all queues per minute; the rest follow in the next minute', () => {
     book = new AlertBook({ clock: () => Date.now(), maxPerMinute: 6 });
     const queues = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`q${i}`, (): Verdict => 'raise']));

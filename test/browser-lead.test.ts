@@ -97,9 +97,9 @@ describe('the lead view', () => {
     const posted = lead.waitForResponse((r) => r.url().endsWith(`/api/alerts/${encodeURIComponent(id!)}/ack`));
     await form.getByRole('button', { name: 'Acknowledge' }).click();
     expect((await posted).status()).toBe(200);
-    const ack = lead.locator(`[data-alert="${id}"] [data-field="acknowledged"]`);
+    const ack = lead.locator(`[data-alert="${id}"] [data-field="acknowledgements"] [data-field="acknowledgement"]`);
     await ack.waitFor({ timeout: 10_000 });
     expect((await ack.textContent())?.replace(/\s+/g, ' ')).toMatch(/^Acknowledged by lead-all at \d\d:\d\d: “Calling in the evening shift”$/);
-    expect(await lead.locator(`[data-alert="${id}"] .ack-form`).count()).toBe(0);
+    expect(await lead.locator(`[data-alert="${id}"] .ack-form button`).textContent()).toBe('Acknowledge again');
   }, 150_000);
 });

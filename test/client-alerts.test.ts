@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, CapacityRequest } from '../contracts/alerts';
+import { alertSchema, type Alert, type CapacityRequest } from '../contracts/alerts';
 import {
+  acknowledgementHistory,
   capacityLevel,
   describeCapacityState,
   firingAlerts,
@@ -30,6 +31,7 @@ function alert(overrides: Partial<Alert> = {}): Alert {
     notifications: 1,
     last_notified_at: '2026-11-26T10:02:00.000Z',
     acknowledged: null,
+    acknowledgements: [],
     measures: {
       agents_needed: 12,
       staffed_agents: 8,
@@ -137,6 +139,20 @@ describe('alert wording', () => {
     ];
     expect(requestsForAlert('a1', requests).map((r) => r.request_id)).toEqual(['r1', 'r2']);
   });
+
+  it('lists every acknowledgement oldest first, and the latest alone from a reply without the list', () => {
+    const anna = { by: 'lead-anna', at: '2026-11-26T10:05:00.000Z', comment: 'on it' };
+    const ben = { by: 'lead-ben', at: '2026-11-26T10:09:00.000Z', comment: null };
+    expect(acknowledgementHistory(alert())).toEqual([]);
+    const twice = alert({ acknowledged: ben, acknowledgements: [ben, anna] });
+    expect(acknowledgementHistory(twice)).toEqual([anna, ben]);
+    expect(twice.acknowledgements).toEqual([ben, anna]);
+    const { acknowledgements: _all, ...older } = alert({ acknowledged: anna });
+    expect(acknowledgementHistory(older)).toEqual([anna]);
+    // The pushed frames are checked against the contract: the list is part of it.
+    expect(alertSchema.safeParse(twice).success).toBe(true);
+    expect(alertSchema.safeParse(older).success).toBe(false);
+  });
 });
 
 describe('alerts in the store', () => {
@@ -144,8 +160,10 @@ describe('alerts in the store', () => {
     const store = createOpsStore(0);
     store.getState().setAlerts(Array.from({ length: ALERTS_KEPT + 20 }, (_, i) => alert({ id: `a${i}` })));
     expect(store.getState().alerts).toHaveLength(ALERTS_KEPT);
-    store.getState().updateAlert(alert({ id: 'a3', acknowledged: { by: 'lead', at: '2026-11-26T10:05:00.000Z', comment: 'on it' } }));
+    const ack = { by: 'lead', at: '2026-11-26T10:05:00.000Z', comment: 'on it' };
+    store.getState().updateAlert(alert({ id: 'a3', acknowledged: ack, acknowledgements: [ack] }));
     expect(store.getState().alerts[3]?.acknowledged?.comment).toBe('on it');
+    expect(store.getState().alerts[3]?.acknowledgements).toEqual([ack]);
     store.getState().setCapacityRequests(Array.from({ length: CAPACITY_REQUESTS_KEPT + 5 }, (_, i) => request({ request_id: `r${i}` })));
     expect(store.getState().capacityRequests).toHaveLength(CAPACITY_REQUESTS_KEPT);
     expect(Object.keys(store.getState().capacityChanges)).toHaveLength(CAPACITY_REQUESTS_KEPT);

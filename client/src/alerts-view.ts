@@ -3,7 +3,7 @@
  * banner, the tiles' staffing line, the lead's alert list and capacity timeline. Pure functions,
  * plus the narrow selectors the components read the store with.
  */
-import type { Alert, CapacityRequest, CapacityState } from '../../contracts/alerts';
+import type { Acknowledgement, Alert, CapacityRequest, CapacityState } from '../../contracts/alerts';
 import { formatMinute } from './format';
 import type { OpsState } from './store';
 
@@ -120,4 +120,13 @@ export function formatAlertSince(a: Pick<Alert, 'state' | 'started_at' | 'firing
   if (a.state === 'resolved') return `resolved at ${formatMinute(new Date(a.resolved_at ?? a.started_at))}`;
   if (a.state === 'firing') return `firing since ${formatMinute(new Date(a.firing_at ?? a.started_at))}`;
   return `pending since ${formatMinute(new Date(a.started_at))}`;
+}
+
+/**
+ * Every acknowledgement of an alert, oldest first. A reply without the list (an older server)
+ * still shows its latest acknowledgement.
+ */
+export function acknowledgementHistory(a: Pick<Alert, 'acknowledged'> & { acknowledgements?: readonly Acknowledgement[] }): Acknowledgement[] {
+  const all = a.acknowledgements ?? (a.acknowledged ? [a.acknowledged] : []);
+  return [...all].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
 }

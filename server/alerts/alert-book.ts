@@ -7,7 +7,7 @@
  *
  * Driven by observations (one per queue per evaluation); time comes from the injected clock.
  */
-import type { Alert, AlertKind, PeakMeasures } from '../../contracts/alerts.js';
+import type { Acknowledgement, Alert, AlertKind, PeakMeasures } from '../../contracts/alerts.js';
 import { DomainError } from '../../contracts/errors.js';
 import type { Verdict } from './demand-peak.js';
 
@@ -142,18 +142,38 @@ export class AlertBook {
   }
 
   /**
-   * Acknowledges an open alert (again: the newer comment wins); stops its repeat notifications.
-   * Throws a DomainError: 'not_found', or 'conflict' once it resolved.
+   * Acknowledges an open alert; stops its repeat notifications. A second acknowledgement is added
+   * to the alert's list (the latest shows as `acknowledged`). Throws a DomainError: 'not_found',
+   * or 'conflict' once it resolved.
    */
   acknowledge(id: string, by: string, comment: string | undefined): AlertTransition {
+    return this.addAcknowledgement(id, this.acknowledgementFor(id, by, comment));
+  }
+
+  /**
+   * The acknowledgement `by` would make now, not applied yet (the alerting stores its audit record
+   * first). Throws a DomainError: 'not_found', or 'conflict' once the alert resolved.
+   */
+  acknowledgementFor(id: string, by: string, comment: string | undefined): Acknowledgement {
     const found = this.byId.get(id);
     if (!found) throw new DomainError('not_found', `no alert "${id}"`);
     if (!('raisingSince' in found)) throw new DomainError('conflict', `alert "${id}" is already resolved`);
-    const now = this.o.clock();
-    found.alert.acknowledged = { by, at: iso(now), comment: comment?.trim() ? comment.trim() : null };
-    found.alert.updated_at = iso(now);
-    found.owed = false;
-    return { change: 'acknowledged', alert: found.alert };
+    return { by, at: iso(this.o.clock()), comment: comment?.trim() ? comment.trim() : null };
+  }
+
+  /**
+   * Adds an acknowledgement made by `acknowledgementFor`, in order of its instant. An alert that
+   * resolved meanwhile still gets it (its record is stored); one no longer listed: 'not_found'.
+   */
+  addAcknowledgement(id: string, ack: Acknowledgement): AlertTransition {
+    const found = this.byId.get(id);
+    if (!found) throw new DomainError('not_found', `no alert "${id}"`);
+    const alert = 'raisingSince' in found ? found.alert : found;
+    alert.acknowledgements = [...alert.acknowledgements, ack].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    alert.acknowledged = alert.acknowledgements.at(-1)!;
+    alert.updated_at = iso(Math.max(Date.parse(alert.updated_at), Date.parse(ack.at)));
+    if ('raisingSince' in found) found.owed = false;
+    return { change: 'acknowledged', alert };
   }
 
   /** Records a capacity request sent for an alert. */
@@ -197,6 +217,7 @@ export class AlertBook {
       notifications: 0,
       last_notified_at: null,
       acknowledged: null,
+      acknowledgements: [],
       measures: obs.measures,
       capacity_request_ids: [],
     };

@@ -8,10 +8,13 @@
  * NOTE: with several servers behind a load balancer each runs this loop; capacity requests then
  * need one leader (not built: the embedded default and the tests run one server).
  */
+import { randomIds, type IdSource } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { HistoryPoint, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { Principal } from '../access.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { acknowledgementRecord } from '../audit/audit-records.js';
 import { DomainError } from '../../contracts/errors.js';
 import type { CapacityDesk, DeskLogger, EscalationPolicy } from '../capacity/capacity-desk.js';
 import type { AlertBook, AlertTransition } from './alert-book.js';
@@ -37,6 +40,10 @@ export interface AlertingOptions {
   refreshMinutes?: number;
   /** Counts notifications (Prometheus). */
   onNotify?(alert: Alert): void;
+  /** Where acknowledgements are recorded (SPEC section 10); the product always passes one. */
+  audit?: AuditLog;
+  /** Audit record ids (default random UUIDs). */
+  ids?: IdSource;
 }
 
 export class Alerting {
@@ -167,15 +174,28 @@ export class Alerting {
     });
   }
 
-  /** A lead acknowledges an alert of a queue its teams serve. */
-  acknowledge(id: string, principal: Principal, comment: string | undefined): Alert {
+  /**
+   * A lead acknowledges an alert of a queue its teams serve; resolves once its audit record is
+   * stored, and only then is it applied and announced. A store that refuses it: 'unavailable',
+   * nothing changed.
+   */
+  async acknowledge(id: string, principal: Principal, comment: string | undefined): Promise<Alert> {
     const alert = this.book.get(id);
     if (!alert) throw new DomainError('not_found', `no alert "${id}"`);
     if (principal.role === 'lead' && principal.teams) {
       if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue your teams do not serve`);
     }
-    const t = this.book.acknowledge(id, principal.name, comment);
-    this.o.logger.info({ alert: id, by: principal.name, comment: t.alert.acknowledged?.comment }, 'alert acknowledged');
+    const ack = this.book.acknowledgementFor(id, principal.name, comment);
+    if (this.o.audit) {
+      try {
+        await this.o.audit.append([acknowledgementRecord(alert, { name: principal.name, role: principal.role }, ack, this.o.ids ?? randomIds)]);
+      } catch (err) {
+        this.o.logger.error({ err, alert: id, by: principal.name }, 'acknowledgement refused: its audit record was not stored');
+        throw new DomainError('unavailable', `the acknowledgement of alert "${id}" could not be stored; send it again`);
+      }
+    }
+    const t = this.book.addAcknowledgement(id, ack);
+    this.o.logger.info({ alert: id, by: principal.name, comment: ack.comment }, 'alert acknowledged');
     this.announce();
     return this.alerts().find((a) => a.id === id) ?? t.alert;
   }

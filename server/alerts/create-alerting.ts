@@ -11,6 +11,7 @@ import type { MetricsStore } from '../../streams/metrics-store.js';
 import { CapacityDesk, type DeskLogger, type DeliveryPolicy } from '../capacity/capacity-desk.js';
 import type { JournalRetry } from '../capacity/capacity-journal.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { AlertBook, type AlertBookOptions } from './alert-book.js';
 import { Alerting, escalateWhileFiring } from './alerting.js';
 
@@ -37,6 +38,8 @@ export interface AlertingDeps {
   /** Default 15 s. */
   evaluateEveryMs?: number;
   onNotify?(alert: Alert): void;
+  /** The audit trail: acknowledgements and capacity changes are recorded there (SPEC section 10). */
+  audit?: AuditLog;
 }
 
 /** The alerting with its desk; stored capacity requests are restored before it returns. */
@@ -54,9 +57,21 @@ export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
     fetch: d.fetch,
     delivery: d.delivery,
     storeRetry: d.storeRetry,
+    audit: d.audit,
     logger: d.logger,
     stillNeeded: escalateWhileFiring(book),
   });
   await desk.restore();
-  return new Alerting({ config: d.config, store: d.store, book, desk, clock: d.clock, logger: d.logger, evaluateEveryMs: d.evaluateEveryMs, onNotify: d.onNotify });
+  return new Alerting({
+    config: d.config,
+    store: d.store,
+    book,
+    desk,
+    clock: d.clock,
+    logger: d.logger,
+    evaluateEveryMs: d.evaluateEveryMs,
+    onNotify: d.onNotify,
+    audit: d.audit,
+    ids: d.ids,
+  });
 }

@@ -42,10 +42,11 @@ export function alertingRouter(alerting: Alerting, access: AccessControl, clock:
     '/alerts/:id/ack',
     requireRole(access, 'lead'),
     json,
-    handle((req, res) => {
+    handle(async (req, res) => {
       const parsed = ackRequestSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new DomainError('invalid', describeIssues(parsed.error.issues, { subject: 'body' }));
-      res.json(alerting.acknowledge(String(req.params.id), req.principal!, parsed.data.comment));
+      // Answers once the acknowledgement's audit record is stored.
+      res.json(await alerting.acknowledge(String(req.params.id), req.principal!, parsed.data.comment));
     }),
   );
 

@@ -11,6 +11,7 @@ import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
 import type { EventLog } from '../../contracts/event-log.js';
 import type { Alert, CapacityRequest } from '../../contracts/alerts.js';
 import type { Principal } from '../access.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { CapacityDelivery } from './capacity-delivery.js';
 import { CapacityJournal, type JournalRetry } from './capacity-journal.js';
 import { CapacityRounds, type DeskLogger, type EscalationPolicy } from './capacity-rounds.js';
@@ -40,6 +41,8 @@ export interface CapacityDeskOptions {
   delivery?: Partial<DeliveryPolicy>;
   /** Retries of a store write before a change counts as not stored (default 3 tries). */
   storeRetry?: Partial<JournalRetry>;
+  /** Where requests, answers, escalations, give-ups and expiries are recorded (SPEC section 10). */
+  audit?: AuditLog;
   /**
    * Whether an alert still wants capacity: a round escalates to the next partner only while it
    * does (createAlerting passes `escalateWhileFiring(book)`).
@@ -61,7 +64,7 @@ export class CapacityDesk {
 
   constructor(private readonly o: CapacityDeskOptions) {
     const random = o.random ?? Math.random;
-    this.journal = new CapacityJournal(o.store, o.log, o.logger, { retry: o.storeRetry, random });
+    this.journal = new CapacityJournal(o.store, o.log, o.logger, { retry: o.storeRetry, random, audit: o.audit, ids: o.ids });
     this.rounds = new CapacityRounds({
       config: o.config,
       journal: this.journal,

@@ -119,7 +119,7 @@ export class CapacityRounds {
       if (repeat) return structuredClone(r);
       const now = iso(this.o.clock());
       try {
-        await this.commit(r, { state: decision, agents_committed: committed, answered_at: now, updated_at: now }, decision, 'refuse');
+        await this.commit(r, { state: decision, agents_committed: committed, answered_at: now, updated_at: now }, decision, 'refuse', principal);
       } catch (err) {
         this.o.logger.error({ err, request: id, partner: r.partner, decision }, 'capacity answer refused: the store did not take it; the partner may send it again');
         throw new DomainError('unavailable', `the answer to capacity request "${id}" could not be stored; send it again`);
@@ -247,15 +247,16 @@ export class CapacityRounds {
   }
 
   /**
-   * Stores `patch` over `r` as change `change`, then applies it and announces the list. Only the
-   * patched fields are applied: an attempt counted while the write was in flight stays counted.
+   * Stores `patch` over `r` as change `change` (made by `by`, else the system), then applies it and
+   * announces the list. Only the patched fields are applied: an attempt counted while the write
+   * was in flight stays counted.
    */
-  private async commit(r: CapacityRequest, patch: Partial<CapacityRequest>, change: string, ifNotStored: IfNotStored): Promise<void> {
+  private async commit(r: CapacityRequest, patch: Partial<CapacityRequest>, change: string, ifNotStored: IfNotStored, by?: Principal): Promise<void> {
     const id = r.request_id;
     const seq = (this.seqs.get(id) ?? 0) + 1;
     const next = { ...r, ...patch };
     try {
-      await this.o.journal.write({ change, seq, at: iso(this.o.clock()), request: structuredClone(next) });
+      await this.o.journal.write({ change, seq, at: iso(this.o.clock()), request: structuredClone(next) }, by && { name: by.name, role: by.role });
     } catch (err) {
       if (ifNotStored === 'refuse') throw err;
       // The journal logged it loudly; the fact stands and the next stored change carries it.

@@ -32,6 +32,7 @@ export function firingAlert(shortfall: number, nowMs: number, id = 'demand-peak.
     notifications: 1,
     last_notified_at: at,
     acknowledged: null,
+    acknowledgements: [],
     measures: peakMeasures(shortfall),
     capacity_request_ids: [],
   };

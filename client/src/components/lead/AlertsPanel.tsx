@@ -1,12 +1,14 @@
 /**
  * The lead's alerts (SPEC sections 4 and 5): each demand-peak alert with its state and since
- * when, the queue, agents needed against staffed, who acknowledged it and why, an acknowledge
- * button with an optional comment (`POST /api/alerts/:id/ack`), and the timeline of the capacity
+ * when, the queue, agents needed against staffed, every acknowledgement (who, when and why, oldest
+ * first), an acknowledge button with an optional comment (`POST /api/alerts/:id/ack`; once
+ * acknowledged, "Acknowledge again" adds to the history), and the timeline of the capacity
  * requests sent for it (partner, agents requested, each state seen and when).
  */
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
+  acknowledgementHistory,
   capacityLevel,
   describeCapacityState,
   formatAlertSince,
@@ -19,7 +21,7 @@ import { acknowledgeAlert } from '../../api';
 import { formatMinute } from '../../format';
 import { messageOf } from '../../poller';
 import { useOps, useOpsStore } from '../../store';
-import type { CapacityRequest } from '../../../../contracts/alerts';
+import type { Acknowledgement, CapacityRequest } from '../../../../contracts/alerts';
 
 /** `queue`: only that queue's alerts (a queue page); otherwise all the view's. */
 export function AlertsPanel({ token, queue }: { token: string | null; queue?: string }) {
@@ -47,6 +49,7 @@ function AlertItem({ id, token }: { id: string; token: string | null }) {
   const { agents_needed, staffed_agents, time_to_breach_minutes } = alert.measures;
   const breach = alert.state === 'resolved' ? null : formatBreach(time_to_breach_minutes);
   const level = alert.state === 'firing' ? 'red' : alert.state === 'pending' ? 'amber' : 'green';
+  const acks = acknowledgementHistory(alert);
   return (
     <li className={`alert-item level-${level}`} data-alert={alert.id} data-state={alert.state}>
       <div className="alert-item-head">
@@ -58,20 +61,28 @@ function AlertItem({ id, token }: { id: string; token: string | null }) {
         </span>
         {breach && <span className="num text-red">{breach}</span>}
       </div>
-      {alert.acknowledged ? (
-        <p className="alert-ack" data-field="acknowledged">
-          Acknowledged by <strong>{alert.acknowledged.by}</strong> at {formatMinute(new Date(alert.acknowledged.at))}
-          {alert.acknowledged.comment ? <>: “{alert.acknowledged.comment}”</> : null}
-        </p>
-      ) : (
-        alert.state !== 'resolved' && <AckForm alertId={alert.id} token={token} />
-      )}
+      <AckHistory acks={acks} />
+      {alert.state !== 'resolved' && <AckForm alertId={alert.id} token={token} again={acks.length > 0} />}
       <CapacityTimeline requests={requests} />
     </li>
   );
 }
 
-function AckForm({ alertId, token }: { alertId: string; token: string | null }) {
+function AckHistory({ acks }: { acks: Acknowledgement[] }) {
+  if (acks.length === 0) return null;
+  return (
+    <ol className="alert-acks" aria-label="Acknowledgements" data-field="acknowledgements">
+      {acks.map((ack, i) => (
+        <li key={`${i}:${ack.at}:${ack.by}`} className="alert-ack" data-field="acknowledgement">
+          Acknowledged by <strong>{ack.by}</strong> at <time dateTime={ack.at}>{formatMinute(new Date(ack.at))}</time>
+          {ack.comment ? <>: “{ack.comment}”</> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function AckForm({ alertId, token, again }: { alertId: string; token: string | null; again: boolean }) {
   const store = useOpsStore();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -84,6 +95,7 @@ function AckForm({ alertId, token }: { alertId: string; token: string | null }) 
       .then((updated) => {
         // The push follows; showing the answer now spares the lead a second click.
         if (updated && typeof updated.id === 'string') store.getState().updateAlert(updated);
+        setComment('');
       })
       .catch((e: unknown) => setError(messageOf(e)))
       .finally(() => setBusy(false));
@@ -99,7 +111,7 @@ function AckForm({ alertId, token }: { alertId: string; token: string | null }) 
         onChange={(e) => setComment(e.target.value)}
       />
       <button type="submit" disabled={busy}>
-        {busy ? 'Acknowledging…' : 'Acknowledge'}
+        {busy ? 'Acknowledging…' : again ? 'Acknowledge again' : 'Acknowledge'}
       </button>
       {error && (
         <span className="ack-error text-red" role="alert">
