@@ -7,10 +7,13 @@
  */
 import { z } from 'zod';
 import type { OpsConfig } from './config.js';
-import { describeIssues } from './issues.js';
+import { capReason, describeIssues, MAX_REASON_LENGTH, quoteIfOpaque, shownName } from './issues.js';
 
 /** How far in the future `occurred_at` may be before an event is rejected. */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
+/** RETENTION_DAYS when none is given: `occurred_at` older than this is rejected as too old. */
+export const DEFAULT_RETENTION_DAYS = 35;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const TASK_EVENT_TYPES = [
   'task.created',
@@ -33,14 +36,16 @@ export const TYPE_RANK: Record<EventType, number> = {
   'staffing.updated': 5,
 };
 
-const eventId = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const taskId = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const occurredAt = z.iso.datetime({
-  offset: true,
-  error: 'must be an RFC 3339 timestamp with a zone, like 2026-11-26T09:15:02.120Z',
-});
-const queue = z.string().min(1, 'must not be empty');
-const team = z.string().min(1, 'must not be empty');
+const text = () => z.string({ error: 'must be a string' });
+const eventId = text().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const taskId = text().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+// NOTE: RFC 3339 allows a lowercase `t` and `z`; stored events carry the uppercase form.
+const occurredAt = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp with a zone, like 2026-11-26T09:15:02.120Z' }),
+);
+const queue = text().min(1, 'must not be empty');
+const team = text().min(1, 'must not be empty');
 
 const createdSchema = z.strictObject({
   event_id: eventId,
@@ -106,38 +111,62 @@ export type OpsEvent = z.infer<typeof opsEventSchema>;
 export type TaskEvent = Exclude<OpsEvent, { type: 'staffing.updated' }>;
 export type StaffingEvent = Extract<OpsEvent, { type: 'staffing.updated' }>;
 
-const schemaByType = {
-  'task.created': createdSchema,
-  'task.assigned': assignedSchema,
-  'task.started': startedSchema,
-  'task.completed': completedSchema,
-  'task.cancelled': cancelledSchema,
-  'staffing.updated': staffingSchema,
-} satisfies Record<EventType, z.ZodType>;
+/** NOTE: a Map, not an object: `type` comes from outside and must not reach inherited properties. */
+const schemaByType = new Map<string, z.ZodType>([
+  ['task.created', createdSchema],
+  ['task.assigned', assignedSchema],
+  ['task.started', startedSchema],
+  ['task.completed', completedSchema],
+  ['task.cancelled', cancelledSchema],
+  ['staffing.updated', staffingSchema],
+]);
 
-/** Unknown fields are refused so that no patient data can enter (SPEC section 2). */
+/** Unknown fields are refused so that no patient data can enter (SPEC section 2); only opaque names are echoed. */
 const unknownEventFields = (keys: readonly string[]) =>
-  `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}: events carry opaque ids only`;
+  `unknown field${keys.length > 1 ? 's' : ''} ${keys.map(shownName).join(', ')}: events carry opaque ids only`;
+
+/** The value and a space when it may be echoed (an opaque id), else nothing: the field is named alone. */
+const echoed = (value: unknown) => {
+  const quoted = quoteIfOpaque(value);
+  return quoted === undefined ? '' : `${quoted} `;
+};
 
 export type EventCheck = { ok: true; event: OpsEvent } | { ok: false; reason: string };
 
-/** Checks one raw value against the contract and the configuration at instant `nowMs`. */
-export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number): EventCheck {
+export interface EventCheckOptions {
+  /** `occurred_at` older than this many days is rejected as too old (default DEFAULT_RETENTION_DAYS). */
+  retentionDays?: number;
+}
+
+/**
+ * Checks one raw value against the contract and the configuration at instant `nowMs`. Never
+ * throws: whatever goes wrong while checking one event rejects that event alone. Reasons name the
+ * field and the rule, echo a value only when it is an opaque id, and are at most 200 characters.
+ */
+export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number, options: EventCheckOptions = {}): EventCheck {
+  try {
+    const check = checkUnguarded(raw, config, nowMs, options.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    return check.ok ? check : { ok: false, reason: capReason(check.reason) };
+  } catch {
+    return { ok: false, reason: 'the event could not be checked' };
+  }
+}
+
+function checkUnguarded(raw: unknown, config: OpsConfig, nowMs: number, retentionDays: number): EventCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'an event must be a JSON object' };
   }
-  const type = (raw as { type?: unknown }).type;
-  if (typeof type !== 'string' || !(type in schemaByType)) {
-    return {
-      ok: false,
-      reason:
-        type === undefined
-          ? 'type: is required'
-          : `type: ${JSON.stringify(type)} is not one of ${EVENT_TYPES.join(', ')}`,
-    };
+  const type = Object.hasOwn(raw, 'type') ? (raw as { type?: unknown }).type : undefined;
+  const schema = typeof type === 'string' ? schemaByType.get(type) : undefined;
+  if (!schema) {
+    if (type === undefined) return { ok: false, reason: 'type: is required' };
+    const rule = typeof type === 'string' ? `${echoed(type)}is not` : 'must be a string,';
+    return { ok: false, reason: `type: ${rule} one of ${EVENT_TYPES.join(', ')}` };
   }
-  const parsed = schemaByType[type as EventType].safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues, { input: raw, unknownFields: unknownEventFields }) };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, reason: describeIssues(parsed.error.issues, { input: raw, unknownFields: unknownEventFields, maxLength: MAX_REASON_LENGTH }) };
+  }
   const event = parsed.data as OpsEvent;
 
   const at = Date.parse(event.occurred_at);
@@ -145,11 +174,14 @@ export function checkEvent(raw: unknown, config: OpsConfig, nowMs: number): Even
   if (at > nowMs + MAX_FUTURE_MS) {
     return { ok: false, reason: 'occurred_at: is more than 5 minutes in the future' };
   }
+  if (at < nowMs - retentionDays * DAY_MS) {
+    return { ok: false, reason: `occurred_at: is too old: older than the ${retentionDays}-day retention` };
+  }
   if (!config.queueIndex.has(event.queue)) {
-    return { ok: false, reason: `queue: "${event.queue}" is not a queue in the configuration` };
+    return { ok: false, reason: `queue: ${echoed(event.queue)}is not a queue in the configuration` };
   }
   if (event.team !== undefined && !config.teamIndex.has(event.team)) {
-    return { ok: false, reason: `team: "${event.team}" is not a team in the configuration` };
+    return { ok: false, reason: `team: ${echoed(event.team)}is not a team in the configuration` };
   }
   return { ok: true, event };
 }

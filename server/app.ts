@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { systemClock } from '../contracts/clock.js';
 import { DomainError } from '../contracts/errors.js';
-import { describeIssues } from '../contracts/issues.js';
+import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH, quoteIfOpaque } from '../contracts/issues.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
@@ -19,10 +19,10 @@ import { requireRole } from './require-role.js';
 import type { Alerting } from './alerts/alerting.js';
 import { alertingRouter } from './alerts/routes.js';
 import { errorHandler } from './http-errors.js';
-import { createIngest, splitBody } from './ingest.js';
+import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
-import { applyView, effectiveFilter, unknownNames } from './views.js';
+import { applyView, effectiveFilter } from './views.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
@@ -36,6 +36,8 @@ export interface AppDeps {
   telemetry?: Telemetry;
   /** Embedded mode: wait until appended events are visible before answering an ingest. */
   awaitVisible?(offsets: Map<number, number>): Promise<unknown>;
+  /** `occurred_at` older than this many days is rejected as too old (RETENTION_DAYS; default 35). */
+  retentionDays?: number;
   /** Where the built wall lives; served when present. */
   clientDist?: string;
   /** Demand-peak alerts and capacity requests (SPEC section 6); without it those calls answer 404. */
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? systemClock;
   const telemetry = deps.telemetry ?? createTelemetry();
   const access = new AccessControl(config);
-  const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible });
+  const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible, retentionDays: deps.retentionDays });
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,14 +102,14 @@ export function createApp(deps: AppDeps): App {
   api.post(
     '/events',
     requireRole(access, 'ingest'),
-    express.text({ type: () => true, limit: '32mb' }),
+    // NOTE: raw bytes: the body is decoded as strict UTF-8 per body or per NDJSON line (ingest-body.ts).
+    express.raw({ type: () => true, limit: '32mb' }),
     handle(async (req, res) => {
-      const text = typeof req.body === 'string' ? req.body : '';
-      const result = await ingest(splitBody(text));
+      const result = await ingest(splitBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)));
       telemetry.eventsAccepted.inc(result.accepted);
       telemetry.eventsDuplicate.inc({ source: 'http' }, result.duplicates);
       telemetry.eventsRejected.inc({ source: 'http' }, result.rejected.length);
-      if (result.rejected.length > 0) logger.warn({ rejected: result.rejected.slice(0, 5), count: result.rejected.length }, 'ingest rejected events');
+      if (result.rejected.length > 0) logger.warn(rejectionSummary(result.rejected), 'ingest rejected events');
       res.status(202).json(result);
     }),
   );
@@ -118,8 +120,8 @@ export function createApp(deps: AppDeps): App {
       const query = z.object({ queues: listParam, teams: listParam }).safeParse(req.query);
       if (!query.success) throw new DomainError('invalid', 'queues and teams are comma-separated lists');
       const filter = effectiveFilter(req.principal!, query.data);
-      const unknown = unknownNames(config, filter);
-      if (unknown.length > 0) throw new DomainError('invalid', `unknown ${unknown.join(', ')}`);
+      const unknown = [...describeUnknown('queue', filter.queues, config.queueIndex), ...describeUnknown('team', filter.teams, config.teamIndex)];
+      if (unknown.length > 0) throw new DomainError('invalid', capReason(`unknown ${unknown.join(', ')}`));
       const stop = telemetry.snapshotSeconds.startTimer();
       const raw = await store.snapshot(clock());
       const snapshot = deps.alerting ? deps.alerting.enrich(raw) : raw;
@@ -133,10 +135,10 @@ export function createApp(deps: AppDeps): App {
     handle(async (req, res) => {
       const query = historyQuery.safeParse(req.query);
       if (!query.success) {
-        throw new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query' }));
+        throw new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH }));
       }
       const { queue, minutes } = query.data;
-      if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue "${queue}"`);
+      if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue${quoteIfOpaque(queue) ? ` ${quoteIfOpaque(queue)}` : ''}`);
       res.json(await store.history(queue, minutes, clock()));
     }),
   );

@@ -1,12 +1,14 @@
 /**
  * `POST /api/events`: a JSON array or NDJSON of at most 10,000 events. Each item is validated on
  * its own; the valid ones that are new are appended to the event log; the answer names every
- * rejected item by its index. A rejected item never stops the others.
+ * rejected item by its index (the array index, or the NDJSON line number). A rejected item never
+ * stops the others, and its reason never echoes a value that is not an opaque id.
  */
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import { checkEvent, eventKey, type OpsEvent } from '../contracts/events.js';
 import { DomainError } from '../contracts/errors.js';
+import type { BodyItem } from './ingest-body.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 
@@ -18,38 +20,15 @@ export interface IngestResponse {
   rejected: { index: number; reason: string }[];
 }
 
-type Item = { ok: true; value: unknown } | { ok: false; reason: string };
-
-/** Splits a body into items: a JSON array, one JSON object, or NDJSON lines. Throws DomainError('invalid'). */
-export function splitBody(text: string): Item[] {
-  const trimmed = text.trim();
-  if (trimmed === '') throw new DomainError('invalid', 'the body is empty: send a JSON array or NDJSON of events');
-  if (trimmed.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch (err) {
-      throw new DomainError('invalid', `the body is not JSON: ${(err as Error).message}`);
-    }
-    return (parsed as unknown[]).map((value) => ({ ok: true, value }));
-  }
-  const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const items: Item[] = lines.map((line, i) => {
-    try {
-      return { ok: true, value: JSON.parse(line) };
-    } catch {
-      return { ok: false, reason: `line ${i + 1} is not JSON` };
-    }
-  });
-  if (items.every((item) => !item.ok)) throw new DomainError('invalid', 'the body is not JSON: send a JSON array or NDJSON of events');
-  return items;
-}
+export { splitBody, type BodyItem } from './ingest-body.js';
 
 export interface IngestDeps {
   config: OpsConfig;
   log: EventLog;
   store: MetricsStore;
   clock: () => number;
+  /** `occurred_at` older than this many days is rejected as too old (default: the contract's 35). */
+  retentionDays?: number;
   /** Waits until what was appended is visible in the store (embedded: the in-process worker). */
   awaitVisible?(offsets: Map<number, number>): Promise<unknown>;
 }
@@ -83,19 +62,22 @@ class RecentIds {
 /** Creates the ingest operation behind `POST /api/events`. */
 export function createIngest(deps: IngestDeps) {
   const recent = new RecentIds(deps.clock);
-  return async function ingest(items: Item[]): Promise<IngestResponse> {
+  return async function ingest(items: BodyItem[]): Promise<IngestResponse> {
     if (items.length > MAX_EVENTS_PER_REQUEST) {
       throw new DomainError('too_large', `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${items.length}`);
     }
     const now = deps.clock();
     const rejected: IngestResponse['rejected'] = [];
     const valid: OpsEvent[] = [];
-    items.forEach((item, index) => {
-      if (!item.ok) return rejected.push({ index, reason: item.reason });
-      const check = checkEvent(item.value, deps.config, now);
+    for (const item of items) {
+      if (!item.ok) {
+        rejected.push({ index: item.index, reason: item.reason });
+        continue;
+      }
+      const check = checkEvent(item.value, deps.config, now, { retentionDays: deps.retentionDays });
       if (check.ok) valid.push(check.event);
-      else rejected.push({ index, reason: check.reason });
-    });
+      else rejected.push({ index: item.index, reason: check.reason });
+    }
     const known = valid.length > 0 ? await deps.store.knownEventIds(valid.map((e) => e.event_id)) : new Set<string>();
     const fresh: OpsEvent[] = [];
     const inBatch = new Set<string>();
@@ -114,5 +96,16 @@ export function createIngest(deps: IngestDeps) {
       await deps.awaitVisible?.(offsets);
     }
     return { accepted: fresh.length, duplicates: valid.length - fresh.length, rejected };
+  };
+}
+
+/**
+ * What a log line may say about rejections: how many, and for the first few their index and what
+ * they are about (field or rule), with anything quoted left out: logs never hold a rejected value.
+ */
+export function rejectionSummary(rejected: IngestResponse['rejected'], first = 5) {
+  return {
+    count: rejected.length,
+    first: rejected.slice(0, first).map((r) => ({ index: r.index, about: r.reason.split(':')[0].replace(/"[^"]*"/g, '"…"') })),
   };
 }

@@ -30,6 +30,8 @@ export interface ProductDeps {
   env?: VariableLookup;
   /** Push interval (default 1000 ms). */
   tickMs?: number;
+  /** RETENTION_DAYS: ingest rejects `occurred_at` older than this as too old (default 35). */
+  retentionDays?: number;
   /** Tests: how the alerting delivers and how often it evaluates. */
   alerting?: Pick<AlertingDeps, 'fetch' | 'delivery' | 'wallClock' | 'evaluateEveryMs' | 'random'>;
   telemetry?: Telemetry;
@@ -91,6 +93,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     clock,
     tickMs: deps.tickMs,
     awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
+    retentionDays: deps.retentionDays,
     alerting,
     routes: demo?.routes,
   });
@@ -177,6 +180,7 @@ export async function startProduct(env: ServerEnv, logger: Logger, clock: Clock)
     simulator: env.SIMULATOR === 'on' ? env.simulator : undefined,
     env,
     tickMs: env.TICK_MS,
+    retentionDays: env.RETENTION_DAYS,
   });
   let host = env.HOST ?? '127.0.0.1';
   if (product.app.access.open) {

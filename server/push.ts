@@ -12,8 +12,8 @@ import { AccessControl, hasRole } from './access.js';
 import type { Alert, CapacityRequest } from '../contracts/alerts.js';
 import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../contracts/socket.js';
 import type { Telemetry } from './telemetry.js';
-import { applyView, effectiveFilter, unknownNames, viewKey, type ViewFilter } from './views.js';
-import { describeIssues } from '../contracts/issues.js';
+import { applyView, effectiveFilter, viewKey, type ViewFilter } from './views.js';
+import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH } from '../contracts/issues.js';
 
 export type OpsIoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -66,13 +66,14 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
     socket.on('subscribe', (request, ack) => {
       const parsed = subscribeSchema.safeParse(request);
       const reply = typeof ack === 'function' ? ack : () => {};
-      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request }) });
+      if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request, maxLength: MAX_REASON_LENGTH }) });
       const { view, queues, teams } = parsed.data;
       const principal = { name: socket.data.name, role: socket.data.role, teams: socket.data.teams };
       if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });
       const filter = effectiveFilter(principal, { queues, teams });
-      const unknown = unknownNames(config, filter);
-      if (unknown.length > 0) return reply({ ok: false, error: `unknown ${unknown.join(', ')}` });
+      // Names echoed only when they are opaque ids (SPEC section 9).
+      const unknown = [...describeUnknown('queue', filter.queues, config.queueIndex), ...describeUnknown('team', filter.teams, config.teamIndex)];
+      if (unknown.length > 0) return reply({ ok: false, error: capReason(`unknown ${unknown.join(', ')}`) });
       const key = viewKey(view, filter);
       if (room) void socket.leave(room);
       room = key;

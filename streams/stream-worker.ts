@@ -10,7 +10,7 @@
 import { systemClock, type Clock } from '../contracts/clock.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog, LogConsumer, LogMessage, LogRecord } from '../contracts/event-log.js';
-import { checkEvent, type OpsEvent } from '../contracts/events.js';
+import { checkEvent, type EventCheckOptions, type OpsEvent } from '../contracts/events.js';
 import { DLQ_TOPIC, EVENTS_TOPIC } from '../contracts/topics.js';
 import type { ApplyResult, MetricsStore } from './metrics-store.js';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -24,15 +24,16 @@ const HEARTBEAT_EVERY_MS = 1000;
 
 export type RecordResult = { kind: 'ok'; event: OpsEvent } | { kind: 'dlq'; reason: string };
 
-/** Decodes and validates one record; never throws. */
-export function decodeRecord(record: Pick<LogRecord, 'value'>, config: OpsConfig, nowMs: number): RecordResult {
+/** Decodes and validates one record; never throws: whatever it cannot handle is a DLQ reason. */
+export function decodeRecord(record: Pick<LogRecord, 'value'>, config: OpsConfig, nowMs: number, options: EventCheckOptions = {}): RecordResult {
+  if (typeof record.value !== 'string') return { kind: 'dlq', reason: 'value is missing' };
   let raw: unknown;
   try {
     raw = JSON.parse(record.value);
   } catch {
     return { kind: 'dlq', reason: 'value is not JSON' };
   }
-  const check = checkEvent(raw, config, nowMs);
+  const check = checkEvent(raw, config, nowMs, options);
   return check.ok ? { kind: 'ok', event: check.event } : { kind: 'dlq', reason: check.reason };
 }
 
@@ -67,6 +68,8 @@ export interface StreamWorkerDeps {
   store: MetricsStore;
   /** Domain "now": the instant events are validated against (default systemClock; tests freeze it). */
   clock?: Clock;
+  /** RETENTION_DAYS: `occurred_at` older than this is dead-lettered as too old (default 35). */
+  retentionDays?: number;
   /**
    * TRICKY: not `clock`. Elapsed real time (linger, drain deadline, `waitForCommitted` timeout) is
    * measured on this one (default systemClock), so a frozen domain clock never stalls a linger.
@@ -88,6 +91,12 @@ export interface StreamWorkerDeps {
   lingerMs?: number;
   /** A write starts at once with this many rows waiting (default MAX_ROWS_PER_WRITE). */
   maxRows?: number;
+  /**
+   * A store write that throws is taken apart: events that throw on their own go to the DLQ, the
+   * rest are applied. Default: only for the in-process store (its errors come from the data);
+   * ClickHouse errors are mostly transient, so its writes are retried whole.
+   */
+  isolateFailures?: boolean;
   /** Backoff of a failing write, capped and jittered (default 200 ms doubling up to 5 s). */
   retry?: { initialMs: number; maxMs: number };
   /** On stop or rebalance, how long a failing write is retried before its batches are left unresolved (default 10 s). */
@@ -108,10 +117,47 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
   const topic = deps.topic ?? EVENTS_TOPIC;
   const dlqTopic = deps.dlqTopic ?? DLQ_TOPIC;
   const committedWaiters = new Set<() => void>();
+  /** The record each event was decoded from, to dead-letter it as it came if applying it throws. */
+  const sourceOf = new WeakMap<OpsEvent, LogRecord>();
+  const isolate = deps.isolateFailures ?? store.kind === 'embedded';
+
+  /**
+   * After a write threw (in-process store: the fault is in the data, not in a connection), applies
+   * the events one by one and dead-letters those that throw on their own, with the error's class
+   * as the reason (never its message, which may quote a value). Events the failed write had
+   * already taken come back as duplicates.
+   */
+  async function applyOneByOne(events: OpsEvent[], batchError: unknown): Promise<ApplyResult> {
+    const result: ApplyResult = { applied: 0, duplicates: 0 };
+    const poison: LogMessage[] = [];
+    for (const event of events) {
+      try {
+        const one = await store.apply([event]);
+        result.applied += one.applied;
+        result.duplicates += one.duplicates;
+      } catch (err) {
+        const record = sourceOf.get(event);
+        if (!record) throw batchError;
+        poison.push(deadLetter(record, `could not be applied: ${errorClass(err)}`));
+      }
+    }
+    if (poison.length > 0) {
+      await log.append(dlqTopic, poison);
+      for (const m of poison) counters.deadLettered?.(1, m.headers!.reason);
+    }
+    return result;
+  }
 
   const coalescer = new WriteCoalescer(
     {
-      apply: (events) => store.apply(events),
+      apply: async (events) => {
+        try {
+          return await store.apply(events);
+        } catch (err) {
+          if (!isolate) throw err;
+          return applyOneByOne(events, err);
+        }
+      },
       deadLetter: async (messages) => {
         await log.append(dlqTopic, messages);
       },
@@ -156,9 +202,11 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       const events: OpsEvent[] = [];
       const dead: LogMessage[] = [];
       for (const record of batch.records) {
-        const result = decodeRecord(record, config, now);
-        if (result.kind === 'ok') events.push(result.event);
-        else dead.push(deadLetter(record, result.reason));
+        const result = decodeRecord(record, config, now, { retentionDays: deps.retentionDays });
+        if (result.kind === 'ok') {
+          events.push(result.event);
+          sourceOf.set(result.event, record);
+        } else dead.push(deadLetter(record, result.reason));
       }
       // Keep the group membership alive while the batch waits for its write (linger, retries).
       const heartbeat = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
@@ -205,4 +253,10 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       await consumer.stop();
     },
   };
+}
+
+/** The class of an error (`TypeError`), never its message: messages may quote the data. */
+function errorClass(err: unknown): string {
+  const name = err instanceof Error ? err.name : typeof err;
+  return /^[A-Za-z0-9_]{1,40}$/.test(name) ? name : 'Error';
 }

@@ -223,13 +223,16 @@ export class MetricsEngine {
     const series = states.map((q) => q.history.series(now, minutes, q.all.backlog));
     const combined: RawMinute[] = series[0].map((first, i) => {
       if (series.length === 1) return first;
-      const row = { minute: first.minute, arrivals: 0, completions: 0, backlog: 0, waits: [] as number[], attained: 0 };
+      // NOTE: the waits stay in their sorted parts, one per queue: a burst minute is never copied
+      // (a spread of 125k waits overflowed the call stack).
+      const sortedWaits: Float64Array[] = [];
+      const row = { minute: first.minute, arrivals: 0, completions: 0, backlog: 0, waits: [], sortedWaits, attained: 0 };
       for (const s of series) {
         row.arrivals += s[i].arrivals;
         row.completions += s[i].completions;
         row.backlog += s[i].backlog;
         row.attained += s[i].attained;
-        row.waits.push(...s[i].waits);
+        for (const part of s[i].sortedWaits ?? [Float64Array.from(s[i].waits).sort()]) sortedWaits.push(part);
       }
       return row;
     });
