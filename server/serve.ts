@@ -31,7 +31,14 @@ export async function runServer(clockFor: (env: ServerEnv) => Clock = clockFromE
     logger.fatal((err as Error).message);
     process.exit(1);
   }
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // TRICKY: the same signal often comes twice: Ctrl-C reaches every process of the terminal's
+    // group and npm forwards it once more; systemd signals the whole control group, npm included.
+    // The handler stays installed (`on`, not `once`), or the second one would kill the process
+    // half-way through the shutdown.
+    if (stopping) return logger.info({ signal }, 'already shutting down');
+    stopping = true;
     logger.info({ signal }, 'shutting down: stop taking work, drain, flush, commit, disconnect');
     setTimeout(() => {
       logger.error(`shutdown took over ${FORCE_EXIT_MS / 1000} s; exiting`);
@@ -45,6 +52,6 @@ export async function runServer(clockFor: (env: ServerEnv) => Clock = clockFromE
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
