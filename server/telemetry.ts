@@ -21,5 +21,8 @@ export function createTelemetry() {
   const socketClients = new client.Gauge({ name: 'occ_socket_clients', help: 'Connected Socket.IO clients', registers: [registry] });
   const alertNotifications = new client.Counter({ name: 'occ_alert_notifications_total', help: 'Alert notifications sent, by queue', labelNames: ['queue'] as const, registers: [registry] });
   const capacityChanges = new client.Counter({ name: 'occ_capacity_request_changes_total', help: 'Capacity request state changes, by state', labelNames: ['state'] as const, registers: [registry] });
-  return { registry, eventsAccepted, eventsRejected, eventsDuplicate, eventsApplied, snapshotSeconds, viewComputations, socketClients, alertNotifications, capacityChanges };
+  /** Disk used by the embedded default's data directory, read at each scrape. */
+  const dataDirBytes = (read: () => number) =>
+    new client.Gauge({ name: 'occ_data_dir_bytes', help: 'Bytes on disk of the data directory (DATA_DIR)', registers: [registry], collect() { this.set(read()); } });
+  return { registry, dataDirBytes, eventsAccepted, eventsRejected, eventsDuplicate, eventsApplied, snapshotSeconds, viewComputations, socketClients, alertNotifications, capacityChanges };
 }

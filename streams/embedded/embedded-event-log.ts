@@ -4,6 +4,7 @@
  * handler returned. Records every group has passed are trimmed, so memory stays bounded.
  */
 import type { ConsumeOptions, EventLog, LogConsumer, LogMessage, LogRecord } from '../../contracts/event-log.js';
+import type { LogJournal } from '../durable/sqlite-log-journal.js';
 import { partitionFor } from '../partitioner.js';
 import { backoffDelay, type BackoffPolicy } from '../backoff.js';
 
@@ -30,6 +31,11 @@ interface Group {
 
 export interface EmbeddedEventLogOptions {
   partitions?: number;
+  /**
+   * Where appends are stored before they are taken (the durable embedded default). Offsets go on
+   * from what it holds; what it holds is not loaded back: the product replays it into the store.
+   */
+  journal?: LogJournal;
   /** Per-topic cap on records kept for no consumer group, default 100,000. */
   retainUnread?: number;
 }
@@ -46,8 +52,9 @@ export class EmbeddedEventLog implements EventLog {
     let t = this.topics.get(name);
     if (!t) {
       const n = this.options.partitions ?? 6;
+      const stored = this.options.journal?.ends(name);
       t = {
-        partitions: Array.from({ length: n }, () => ({ base: 0, records: [] })),
+        partitions: Array.from({ length: n }, (_, i) => ({ base: stored?.get(i) ?? 0, records: [] })),
         retain: this.options.retainUnread ?? 100_000,
         waiters: new Set(),
       };
@@ -70,13 +77,17 @@ export class EmbeddedEventLog implements EventLog {
     if (this.closed) throw new Error('event log is closed');
     const topic = this.topic(topicName);
     const last = new Map<number, number>();
+    const records: LogRecord[] = [];
+    const next = topic.partitions.map((p) => p.base + p.records.length);
     for (const m of messages) {
       const partition = partitionFor(m.key, topic.partitions.length);
-      const p = topic.partitions[partition];
-      const offset = p.base + p.records.length;
-      p.records.push({ topic: topicName, partition, offset, key: m.key, value: m.value, headers: m.headers });
+      const offset = next[partition]++;
+      records.push({ topic: topicName, partition, offset, key: m.key, value: m.value, headers: m.headers });
       last.set(partition, offset);
     }
+    // Stored first: what the journal refused is not taken at all (it throws, the caller answers 503).
+    this.options.journal?.write(topicName, records);
+    for (const r of records) topic.partitions[r.partition].records.push(r);
     for (const wake of topic.waiters) wake();
     topic.waiters.clear();
     this.trim(topicName);

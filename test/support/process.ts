@@ -1,5 +1,8 @@
 /** Runs the real server process for end-to-end tests, as `npm start` does after the build. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -24,12 +27,20 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts server/main.ts with the given environment and waits until /healthz answers. */
+/** A fresh, empty data directory for one server process (the embedded default keeps its data there). */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'occ-data-'));
+}
+
+/**
+ * Starts server/main.ts with the given environment and waits until /healthz answers. Without a
+ * `DATA_DIR` in `env`, the process gets a fresh temporary one (never the repository's ./data).
+ */
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(p) },
+    env: { ...process.env, LOG_LEVEL: 'info', DATA_DIR: env.DATA_DIR ?? tempDataDir(), ...env, PORT: String(p) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -52,7 +63,8 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     child,
     output: () => out,
     stop() {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      // NOTE: a process killed by a signal has no exit code but a signal code: it has ended too.
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');

@@ -1,0 +1,74 @@
+/**
+ * The durable embedded default (`DATA_DIR`): the event log's appends are stored in SQLite before
+ * they are taken, the metrics store is rebuilt from them at start (progress in the log), capacity
+ * requests live in the same database, and retention trims what is older than `RETENTION_DAYS`.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../contracts/clock.js';
+import type { OpsConfig } from '../contracts/config.js';
+import { EVENTS_TOPIC } from '../contracts/topics.js';
+import { openDataDir, type DataDir } from '../streams/durable/data-dir.js';
+import { replayStoredEvents } from '../streams/durable/replay.js';
+import { occurredAtOf, SqliteLogJournal } from '../streams/durable/sqlite-log-journal.js';
+import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
+import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
+import { SqliteCapacityStore } from './capacity/sqlite-capacity-store.js';
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface DurableEmbedded {
+  dataDir: DataDir;
+  journal: SqliteLogJournal;
+  log: EmbeddedEventLog;
+  store: EmbeddedMetricsStore;
+  capacityStore: SqliteCapacityStore;
+  /** Task events found on disk and applied to the store at start. */
+  replayed: number;
+  /** Stops the retention timer and closes the database (after the log and store are closed). */
+  close(): void;
+}
+
+/** Opens the data directory, rebuilds the store from it and starts retention. */
+export async function openDurableEmbedded(o: { dir: string; retentionDays: number; config: OpsConfig; clock: Clock; logger: Logger }): Promise<DurableEmbedded> {
+  const dataDir = openDataDir(o.dir);
+  try {
+    const journal = new SqliteLogJournal(dataDir, (topic, value, now) => (topic === EVENTS_TOPIC ? occurredAtOf(value, now) : now), o.clock);
+    const retentionMs = o.retentionDays * DAY_MS;
+    const trim = () => {
+      const removed = journal.trim(EVENTS_TOPIC, o.clock() - retentionMs);
+      if (removed > 0) o.logger.info({ removed, retention_days: o.retentionDays }, 'retention: old events trimmed from the data directory');
+    };
+    trim();
+    const store = new EmbeddedMetricsStore(o.config, o.clock);
+    o.logger.info({ data_dir: dataDir.path, bytes: dataDir.sizeBytes() }, 'data directory open: rebuilding the metrics from the stored events');
+    const { events, skipped, seconds } = await replayStoredEvents(journal, store, o.config, (p) => {
+      if (!p.done) o.logger.info({ events: p.events, seconds: Math.round(p.seconds) }, 'rebuilding the metrics from the stored events...');
+    });
+    o.logger.info({ events, skipped, seconds: Math.round(seconds * 10) / 10 }, skipped > 0 ? 'metrics rebuilt; events of queues or teams no longer in the config were skipped' : 'metrics rebuilt from the stored events');
+    const log = new EmbeddedEventLog({ journal });
+    const timer = setInterval(() => {
+      try {
+        trim();
+      } catch (err) {
+        o.logger.error({ err }, 'retention: trimming the data directory failed; it is tried again in an hour');
+      }
+    }, HOUR_MS);
+    timer.unref();
+    return {
+      dataDir,
+      journal,
+      log,
+      store,
+      capacityStore: new SqliteCapacityStore(dataDir),
+      replayed: events,
+      close() {
+        clearInterval(timer);
+        dataDir.close();
+      },
+    };
+  } catch (err) {
+    dataDir.close();
+    throw err;
+  }
+}
