@@ -18,6 +18,8 @@ import { AccessControl } from './access.js';
 import { requireRole } from './require-role.js';
 import type { Alerting } from './alerts/alerting.js';
 import { alertingRouter } from './alerts/routes.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { auditRouter } from './audit/routes.js';
 import { errorHandler } from './http-errors.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createPush } from './push.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   clientDist?: string;
   /** Demand-peak alerts and capacity requests (SPEC section 6); without it those calls answer 404. */
   alerting?: Alerting;
+  /** The audit trail (SPEC section 10): `GET /api/audit`, and where bursts of failed authentication are recorded. */
+  audit?: AuditLog;
   /** Extra routes outside `/api` (the demo's partner endpoints), by mount path. */
   routes?: Record<string, express.RequestHandler>;
 }
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock));
+  if (deps.audit) api.use(auditRouter(deps.audit, access));
   api.use((_req, res) => {
     res.status(404).json({ error: 'no such API call' });
   });

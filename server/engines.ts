@@ -15,6 +15,9 @@ import type { MetricsStore } from '../streams/metrics-store.js';
 import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { EmbeddedCapacityStore, type CapacityStore } from './capacity/capacity-store.js';
 import { ClickHouseCapacityStore } from './capacity/clickhouse-capacity-store.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { ClickHouseAuditLog } from './audit/clickhouse-audit-log.js';
+import { EmbeddedAuditLog } from './audit/embedded-audit-log.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Where the engines are: nothing for embedded, or both scale-out addresses. */
@@ -28,6 +31,8 @@ export interface Engines {
   log: EventLog;
   store: MetricsStore;
   capacityStore: CapacityStore;
+  /** The audit trail (SPEC section 10), next to the capacity requests. */
+  auditLog: AuditLog;
   /** The in-process stream worker (embedded only; with Kafka, workers are `npm run streams`). */
   worker?: StreamWorker;
 }
@@ -46,7 +51,7 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     const log = new KafkaEventLog({ brokers: kafkaBrokers, logger: c.logger, clientId: 'ops-server' });
     try {
       const store = await openClickHouseStore({ url: clickhouseUrl, database: choice.clickhouseDatabase, config: c.config, logger: c.logger });
-      return { log, store, capacityStore: new ClickHouseCapacityStore(store.client, store.database) };
+      return { log, store, capacityStore: new ClickHouseCapacityStore(store.client, store.database), auditLog: new ClickHouseAuditLog(store.client, store.database) };
     } catch (err) {
       await log.close();
       throw err;
@@ -74,5 +79,5 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     },
     onError: (err) => c.logger.error({ err }, 'stream worker batch failed; it will be retried'),
   });
-  return { log, store, capacityStore: new EmbeddedCapacityStore(), worker };
+  return { log, store, capacityStore: new EmbeddedCapacityStore(), auditLog: new EmbeddedAuditLog(), worker };
 }

@@ -12,6 +12,7 @@ import { createSimulator, type Simulator } from '../seed/simulator.js';
 import type { Alerting } from './alerts/alerting.js';
 import { createAlerting, type AlertingDeps } from './alerts/create-alerting.js';
 import { createApp, type App } from './app.js';
+import { productVersion, startRecord } from './audit/audit-records.js';
 import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -65,6 +66,8 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   const telemetry = deps.telemetry ?? createTelemetry();
   const engines = await openEngines(deps.engines ?? {}, { config, logger, telemetry, clock });
   const { log, store, worker } = engines;
+  const ids = deps.ids ?? randomIds;
+  await recordStart(engines, config, clock, ids);
 
   const simulator = deps.simulator && createSimulator({ config, log, logger, now: clock, backfillHours: deps.simulator.backfillHours, speed: deps.simulator.speed, seed: deps.simulator.seed });
   const secrets = webhookSecrets(config, env, Boolean(simulator), logger);
@@ -74,10 +77,11 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     config,
     store,
     capacityStore: engines.capacityStore,
+    audit: engines.auditLog,
     log,
     secret: (name) => secrets.get(name),
     clock,
-    ids: deps.ids ?? randomIds,
+    ids,
     logger: logger.child({ component: 'alerting' }),
     onNotify: (alert) => telemetry.alertNotifications.inc({ queue: alert.queue }),
     ...deps.alerting,
@@ -95,6 +99,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
     retentionDays: deps.retentionDays,
     alerting,
+    audit: engines.auditLog,
     routes: demo?.routes,
   });
 
@@ -151,6 +156,21 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
       return stopping;
     },
   };
+}
+
+/**
+ * Puts the start-up on the audit trail (`server.started`: the config's digest, the engines, the
+ * version) before anything runs; a trail that cannot be written stops the start, engines closed.
+ */
+async function recordStart(engines: Engines, config: OpsConfig, clock: Clock, ids: IdSource): Promise<void> {
+  try {
+    await engines.auditLog.append([startRecord(config, { log: engines.log.kind, store: engines.store.kind }, productVersion(), clock, ids)]);
+  } catch (err) {
+    await engines.worker?.stop();
+    await engines.log.close();
+    await engines.store.close();
+    throw new Error(`the audit trail did not take the start-up record: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Counts capacity request state changes for Prometheus. */

@@ -68,6 +68,13 @@ describeWithEngines(engines, 'the server on Kafka and ClickHouse', () => {
     expect(restA.queues.map((q: { queue: string }) => q.queue)).toEqual(['registration', 'scheduling', 'insurance', 'documentation', 'billing', 'communication']);
     expect(restA.totals.staffed_agents).toBe(11);
     expect(restA).toEqual(restB);
+
+    // Both start-ups are on the audit trail in ClickHouse (open mode: the audit call is allowed), seen from either server.
+    const started = (await (await fetch(`${b.url}/api/audit?action=server.started`)).json()).records;
+    expect(started).toHaveLength(2);
+    for (const record of started) {
+      expect(record).toMatchObject({ actor: 'system', role: 'system', target: 'server', details: { engines: { log: 'kafka', store: 'clickhouse' }, config_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    }
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   });

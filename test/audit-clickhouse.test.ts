@@ -1,0 +1,110 @@
+/**
+ * The audit trail on ClickHouse (migration 003, `audit_log`) against real ClickHouse on loopback:
+ * the same records appended to it and to the in-memory adapter give the same answer to every
+ * query (time bounds, action, limit, same-instant ties, a record appended twice), and values with
+ * quotes, backslashes and unicode round-trip through the literal formatter.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AUDIT_ACTIONS, type AuditRecord } from '../contracts/audit.js';
+import type { AuditQuery } from '../server/audit/audit-log.js';
+import { ClickHouseAuditLog } from '../server/audit/clickhouse-audit-log.js';
+import { EmbeddedAuditLog } from '../server/audit/embedded-audit-log.js';
+import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
+import { describeWithEngines, dropDatabase, requireEngines, uniqueName } from './support/engines.js';
+import { refConfig } from './support/random-events.js';
+
+const engines = await requireEngines();
+
+const T0 = Date.parse('2026-11-26T09:00:00.000Z');
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** One record of each kind, some at the same instant, with awkward text in ids, targets and comments. */
+function records(): AuditRecord[] {
+  const system = { actor: 'system', role: 'system' } as const;
+  const capacity = { queue: 'insurance', partner: "Partner X's \"BPO\" \\ ünïcode", alert_id: 'demand-peak.insurance.1' };
+  return [
+    { id: 'a-01', at: iso(T0), ...system, action: 'server.started', target: 'server', details: { config_sha256: 'ab'.repeat(32), engines: { log: 'kafka', store: 'clickhouse' }, version: '0.1.0' } },
+    { id: 'a-02', at: iso(T0 + MIN), ...system, action: 'capacity.requested', target: "req-1'; DROP TABLE audit_log; --", details: { ...capacity, agents_requested: 6, respond_by: iso(T0 + 11 * MIN), escalated_from: null } },
+    { id: 'a-04', at: iso(T0 + 2 * MIN), actor: 'lead-anna', role: 'lead', action: 'alert.acknowledged', target: 'demand-peak.insurance.1', details: { queue: 'insurance', comment: 'line\nbreak\ttab \u0000 nul «»', state: 'firing' } },
+    // Same instant as a-04: ties go by id, newest (highest) first.
+    { id: 'a-03', at: iso(T0 + 2 * MIN), actor: 'north-integration', role: 'partner', action: 'capacity.answered', target: "req-1'; DROP TABLE audit_log; --", details: { ...capacity, decision: 'partial', agents_requested: 6, agents_committed: 2 } },
+    { id: 'a-05', at: iso(T0 + 2 * MIN), ...system, action: 'capacity.escalated', target: 'req-1', details: { ...capacity, state: 'partial', escalated_to: 'req-2' } },
+    { id: 'a-06', at: iso(T0 + 5 * MIN + 1), ...system, action: 'capacity.undeliverable', target: 'req-2', details: { ...capacity, attempts: 3, last_error: 'HTTP 410' } },
+    { id: 'a-07', at: iso(T0 + 12 * MIN), ...system, action: 'capacity.expired', target: 'req-3', details: { ...capacity, respond_by: iso(T0 + 12 * MIN) } },
+    { id: 'a-08', at: iso(T0 + 13 * MIN), ...system, action: 'auth.failed_burst', target: '2001:db8::1', details: { address: '2001:db8::1', failures: 50, window_seconds: 60 } },
+    { id: 'a-09', at: '2026-11-26T10:10:00.000+01:00', actor: 'open-access', role: 'open', action: 'alert.acknowledged', target: 'x', details: { queue: 'insurance', comment: null, state: 'pending' } },
+  ];
+}
+
+describeWithEngines(engines, 'the audit trail stored in ClickHouse (migration 003)', () => {
+  let metrics: ClickHouseStore;
+  let clickhouse: ClickHouseAuditLog;
+  const embedded = new EmbeddedAuditLog();
+  beforeAll(async () => {
+    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
+    clickhouse = new ClickHouseAuditLog(metrics.client, metrics.database);
+    const all = records();
+    // In two appends, the second repeating a record (a retried append): it is stored once.
+    for (const batch of [all.slice(0, 5), all.slice(4)]) {
+      await clickhouse.append(batch);
+      await embedded.append(batch);
+    }
+  });
+  afterAll(async () => {
+    if (!metrics) return;
+    const database = metrics.database;
+    await metrics.close();
+    await dropDatabase(database);
+  });
+
+  it('creates audit_log as a MergeTree ordered by (at, id)', async () => {
+    const rs = await metrics.client.query({ query: `SELECT engine, sorting_key FROM system.tables WHERE database = '${metrics.database}' AND name = 'audit_log'`, format: 'JSONEachRow' });
+    expect(await rs.json()).toEqual([{ engine: 'MergeTree', sorting_key: 'at, id' }]);
+  });
+
+  it('answers like the in-memory adapter: newest first, ties by id, each record once, text intact', async () => {
+    const got = await clickhouse.query({ limit: 100 });
+    expect(got).toEqual(await embedded.query({ limit: 100 }));
+    expect(got.map((r) => r.id)).toEqual(['a-08', 'a-07', 'a-09', 'a-06', 'a-05', 'a-04', 'a-03', 'a-02', 'a-01']);
+    const byId = new Map(records().map((r) => [r.id, r]));
+    for (const r of got) expect(r).toEqual({ ...byId.get(r.id), at: new Date(Date.parse(byId.get(r.id)!.at)).toISOString() });
+  });
+
+  it('filters by time (from inclusive, to exclusive), action and limit alike', async () => {
+    const queries: AuditQuery[] = [
+      { from: T0 + 2 * MIN, limit: 100 },
+      { to: T0 + 2 * MIN, limit: 100 },
+      { from: T0 + 2 * MIN, to: T0 + 2 * MIN + 1, limit: 100 },
+      { from: T0 + 5 * MIN, to: T0 + 5 * MIN + 1, limit: 100 },
+      { from: T0 + 2 * MIN, limit: 2 },
+      { action: 'alert.acknowledged', limit: 100 },
+      { action: 'capacity.answered', from: T0, to: T0 + 3 * MIN, limit: 1 },
+      { action: 'auth.failed_burst', to: T0, limit: 100 },
+      { from: T0 + 100 * MIN, limit: 5 },
+    ];
+    for (const q of queries) expect(await clickhouse.query(q), JSON.stringify(q)).toEqual(await embedded.query(q));
+    expect((await clickhouse.query({ from: T0 + 2 * MIN, to: T0 + 2 * MIN + 1, limit: 100 })).map((r) => r.id)).toEqual(['a-05', 'a-04', 'a-03']);
+  });
+
+  it('any query: the same answer from both (random bounds, actions and limits)', async () => {
+    const bound = fc.option(fc.integer({ min: T0 - MIN, max: T0 + 15 * MIN }), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(bound, bound, fc.option(fc.constantFrom(...AUDIT_ACTIONS), { nil: undefined }), fc.integer({ min: 1, max: 12 }), async (from, to, action, limit) => {
+        const q: AuditQuery = { from, to, action, limit };
+        expect(await clickhouse.query(q)).toEqual(await embedded.query(q));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a record that breaks the contract, storing nothing of its batch', async () => {
+    const good = { ...records()[0], id: 'z-good' };
+    const bad = { ...records()[0], id: 'z-bad', details: { config_sha256: 'not hex' } } as unknown as AuditRecord;
+    await expect(clickhouse.append([good, bad])).rejects.toThrow(/^not an audit record: details/);
+    await expect(embedded.append([good, bad])).rejects.toThrow(/^not an audit record: details/);
+    expect((await clickhouse.query({ limit: 100 })).some((r) => r.id === 'z-good')).toBe(false);
+    expect((await embedded.query({ limit: 100 })).some((r) => r.id === 'z-good')).toBe(false);
+  });
+});
