@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the embedded engine's figures for issue targets, printed, never asserted.
  *   1. events applied per second on one core (validated events, a realistic lifecycle mix);
- *   2. snapshot time and resident memory with 1,000,000 open tasks over six queues.
+ *   2. snapshot time and resident memory with 1,000,000 open tasks over six queues;
+ *   3. the durable default: HTTP ingest into a data directory, start-up replay, disk per million events.
  * Usage: npm run bench [-- --open 1000000 --events 2000000]
  */
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
 import { loadConfig } from '../contracts/config.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import { lifecycleEvents } from './bench-events.js';
+import { benchDurable } from './bench-durable.js';
 
 const { values } = parseArgs({
   options: { open: { type: 'string', default: '1000000' }, events: { type: 'string', default: '2000000' } },
@@ -77,3 +79,5 @@ console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}),
 applyThroughput();
 gc?.();
 snapshotWithOpenTasks();
+gc?.();
+await benchDurable(config, NOW);

@@ -1,7 +1,8 @@
 /**
  * The durable embedded default (`DATA_DIR`): the event log's appends are stored in SQLite before
  * they are taken, the metrics store is rebuilt from them at start (progress in the log), capacity
- * requests live in the same database, and retention trims what is older than `RETENTION_DAYS`.
+ * requests and the audit trail live in the same database, and retention trims events older than
+ * `RETENTION_DAYS`.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../contracts/clock.js';
@@ -12,6 +13,7 @@ import { replayStoredEvents } from '../streams/durable/replay.js';
 import { occurredAtOf, SqliteLogJournal } from '../streams/durable/sqlite-log-journal.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
+import { SqliteAuditLog } from './audit/sqlite-audit-log.js';
 import { SqliteCapacityStore } from './capacity/sqlite-capacity-store.js';
 
 const HOUR_MS = 3600_000;
@@ -23,6 +25,7 @@ export interface DurableEmbedded {
   log: EmbeddedEventLog;
   store: EmbeddedMetricsStore;
   capacityStore: SqliteCapacityStore;
+  auditLog: SqliteAuditLog;
   /** Task events found on disk and applied to the store at start. */
   replayed: number;
   /** Stops the retention timer and closes the database (after the log and store are closed). */
@@ -61,6 +64,7 @@ export async function openDurableEmbedded(o: { dir: string; retentionDays: numbe
       log,
       store,
       capacityStore: new SqliteCapacityStore(dataDir),
+      auditLog: new SqliteAuditLog(dataDir),
       replayed: events,
       close() {
         clearInterval(timer);

@@ -18,6 +18,7 @@ import { ClickHouseCapacityStore } from './capacity/clickhouse-capacity-store.js
 import type { AuditLog } from './audit/audit-log.js';
 import { ClickHouseAuditLog } from './audit/clickhouse-audit-log.js';
 import { EmbeddedAuditLog } from './audit/embedded-audit-log.js';
+import { openDurableEmbedded, type DurableEmbedded } from './durable-engines.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Where the engines are: nothing for embedded, or both scale-out addresses. */
@@ -25,6 +26,8 @@ export interface EngineChoice {
   kafkaBrokers?: string;
   clickhouseUrl?: string;
   clickhouseDatabase?: string;
+  /** Embedded: keep events, capacity requests, alerts and the audit trail on disk here. Absent: in memory only (tests). */
+  dataDir?: string;
 }
 
 export interface Engines {
@@ -35,10 +38,14 @@ export interface Engines {
   auditLog: AuditLog;
   /** The in-process stream worker (embedded only; with Kafka, workers are `npm run streams`). */
   worker?: StreamWorker;
+  /** Embedded on disk: the data directory, and how many stored events were replayed at start. */
+  durable?: DurableEmbedded;
 }
 
 interface EngineContext {
   config: OpsConfig;
+  /** Embedded on disk: how long history is kept. */
+  retentionDays: number;
   logger: Logger;
   telemetry: Telemetry;
   clock: Clock;
@@ -65,8 +72,11 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
         `Set ${missing} too, or unset ${present} to run on the embedded engine.`,
     );
   }
-  const log = new EmbeddedEventLog();
-  const store = new EmbeddedMetricsStore(c.config, c.clock);
+  const durable = choice.dataDir
+    ? await openDurableEmbedded({ dir: choice.dataDir, retentionDays: c.retentionDays, config: c.config, clock: c.clock, logger: c.logger })
+    : undefined;
+  const log = durable?.log ?? new EmbeddedEventLog();
+  const store = durable?.store ?? new EmbeddedMetricsStore(c.config, c.clock);
   const worker = await startStreamWorker({
     config: c.config,
     log,
@@ -79,5 +89,5 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     },
     onError: (err) => c.logger.error({ err }, 'stream worker batch failed; it will be retried'),
   });
-  return { log, store, capacityStore: new EmbeddedCapacityStore(), auditLog: new EmbeddedAuditLog(), worker };
+  return { log, store, capacityStore: durable?.capacityStore ?? new EmbeddedCapacityStore(), auditLog: durable?.auditLog ?? new EmbeddedAuditLog(), worker, durable };
 }

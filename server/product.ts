@@ -64,12 +64,15 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   const { config, logger, clock } = deps;
   const env = deps.env ?? NO_VARIABLES;
   const telemetry = deps.telemetry ?? createTelemetry();
-  const engines = await openEngines(deps.engines ?? {}, { config, logger, telemetry, clock });
+  const engines = await openEngines(deps.engines ?? {}, { config, logger, telemetry, clock, retentionDays: deps.retentionDays ?? 35 });
   const { log, store, worker } = engines;
   const ids = deps.ids ?? randomIds;
   await recordStart(engines, config, clock, ids);
+  if (engines.durable) telemetry.dataDirBytes(() => engines.durable!.dataDir.sizeBytes());
 
-  const simulator = deps.simulator && createSimulator({ config, log, logger, now: clock, backfillHours: deps.simulator.backfillHours, speed: deps.simulator.speed, seed: deps.simulator.seed });
+  // NOTE: the simulator backfills only an empty store; on a restart it carries on from now.
+  const backfillHours = engines.durable && engines.durable.replayed > 0 ? 0 : deps.simulator?.backfillHours;
+  const simulator = deps.simulator && createSimulator({ config, log, logger, now: clock, backfillHours, speed: deps.simulator.speed, seed: deps.simulator.seed });
   const secrets = webhookSecrets(config, env, Boolean(simulator), logger);
   const demo: DemoPartnerMount | undefined = simulator && mountDemoPartners({ config, secrets, simulator, env, logger });
 
@@ -145,7 +148,10 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
           http: () => app.close(),
           worker: async () => worker?.stop(),
           'event log': () => log.close(),
-          store: () => store.close(),
+          store: async () => {
+            await store.close();
+            engines.durable?.close();
+          },
         };
         for (const step of SHUTDOWN_STEPS) {
           logger.info({ step }, 'shutdown step');
@@ -196,7 +202,12 @@ export async function startProduct(env: ServerEnv, logger: Logger, clock: Clock)
     config,
     logger,
     clock,
-    engines: { kafkaBrokers: env.KAFKA_BROKERS, clickhouseUrl: env.CLICKHOUSE_URL, clickhouseDatabase: env.CLICKHOUSE_DATABASE },
+    engines: {
+      kafkaBrokers: env.KAFKA_BROKERS,
+      clickhouseUrl: env.CLICKHOUSE_URL,
+      clickhouseDatabase: env.CLICKHOUSE_DATABASE,
+      dataDir: env.KAFKA_BROKERS ? undefined : env.DATA_DIR,
+    },
     simulator: env.SIMULATOR === 'on' ? env.simulator : undefined,
     env,
     tickMs: env.TICK_MS,

@@ -16,13 +16,12 @@ export type SqliteDatabase = Database.Database;
 
 /** Schema steps, applied in order once each (PRAGMA user_version counts them). */
 const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE log_records (
-     topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
-     key TEXT NOT NULL, value TEXT NOT NULL, headers TEXT,
-     at INTEGER NOT NULL,
-     PRIMARY KEY (topic, partition, offset)
+  `CREATE TABLE log_batches (
+     topic TEXT NOT NULL, partition INTEGER NOT NULL, first_offset INTEGER NOT NULL, count INTEGER NOT NULL,
+     newest_at INTEGER NOT NULL, keys TEXT NOT NULL, vals TEXT NOT NULL, headers TEXT,
+     PRIMARY KEY (topic, partition, first_offset)
    ) WITHOUT ROWID;
-   CREATE INDEX log_records_at ON log_records (topic, at);
+   CREATE INDEX log_batches_newest ON log_batches (topic, newest_at);
    CREATE TABLE log_ends (topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, partition)) WITHOUT ROWID;
    CREATE TABLE capacity_changes (
      request_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, created_at INTEGER NOT NULL, change TEXT NOT NULL,

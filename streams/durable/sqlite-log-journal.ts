@@ -1,7 +1,9 @@
 /**
- * The embedded event log's records on disk (SQLite table `log_records`): every append is one
- * transaction, durable when it returns. The next offset of each partition is kept apart
- * (`log_ends`), so offsets keep growing after retention has trimmed old records.
+ * The embedded event log's records on disk: every append is one SQLite transaction, durable when
+ * it returns. An append's records of one partition are stored as one row (`log_batches`: their
+ * keys as a JSON array, their values joined by newlines, which JSON text never contains raw), so
+ * a 10,000-event batch costs six rows, not 10,000. The next offset of each partition is kept
+ * apart (`log_ends`), so offsets keep growing after retention has trimmed old rows.
  */
 import type { LogRecord } from '../../contracts/event-log.js';
 import { DomainError } from '../../contracts/errors.js';
@@ -27,6 +29,14 @@ export function occurredAtOf(value: string, fallback: number): number {
   return Number.isFinite(ms) ? ms : fallback;
 }
 
+interface BatchRow {
+  partition: number;
+  first_offset: number;
+  keys: string;
+  vals: string;
+  headers: string | null;
+}
+
 export class SqliteLogJournal implements LogJournal {
   private readonly insert;
   private readonly advance;
@@ -36,25 +46,26 @@ export class SqliteLogJournal implements LogJournal {
   private readonly writeAll;
 
   constructor(
-    private readonly dir: DataDir,
+    readonly dataDir: DataDir,
     private readonly timeOf: RecordTime,
     private readonly clock: () => number,
   ) {
-    const db = dir.db;
-    this.insert = db.prepare('INSERT INTO log_records (topic, partition, offset, key, value, headers, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const db = dataDir.db;
+    this.insert = db.prepare('INSERT INTO log_batches (topic, partition, first_offset, count, newest_at, keys, vals, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.advance = db.prepare(
       'INSERT INTO log_ends (topic, partition, next_offset) VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)',
     );
     this.selectEnds = db.prepare('SELECT partition, next_offset FROM log_ends WHERE topic = ?');
-    this.selectFrom = db.prepare('SELECT partition, offset, key, value, headers FROM log_records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?');
-    this.deleteBefore = db.prepare('DELETE FROM log_records WHERE topic = ? AND at < ?');
+    this.selectFrom = db.prepare('SELECT partition, first_offset, keys, vals, headers FROM log_batches WHERE topic = ? AND partition = ? AND first_offset >= ? ORDER BY first_offset LIMIT ?');
+    this.deleteBefore = db.prepare('DELETE FROM log_batches WHERE topic = ? AND newest_at < ?');
     this.writeAll = db.transaction((topic: string, records: readonly LogRecord[], now: number) => {
-      const ends = new Map<number, number>();
-      for (const r of records) {
-        this.insert.run(topic, r.partition, r.offset, r.key, r.value, r.headers ? JSON.stringify(r.headers) : null, this.timeOf(topic, r.value, now));
-        ends.set(r.partition, Math.max(ends.get(r.partition) ?? 0, r.offset + 1));
+      for (const run of byPartition(records)) {
+        let newest = -Infinity;
+        for (const r of run) newest = Math.max(newest, this.timeOf(topic, r.value, now));
+        const headers = run.some((r) => r.headers) ? JSON.stringify(run.map((r) => r.headers ?? null)) : null;
+        this.insert.run(topic, run[0].partition, run[0].offset, run.length, newest, JSON.stringify(run.map((r) => r.key)), run.map((r) => r.value).join('\n'), headers);
+        this.advance.run(topic, run[0].partition, run[run.length - 1].offset + 1);
       }
-      for (const [partition, next] of ends) this.advance.run(topic, partition, next);
     });
   }
 
@@ -73,25 +84,46 @@ export class SqliteLogJournal implements LogJournal {
     return new Map(rows.map((r) => [r.partition, r.next_offset]));
   }
 
-  /** Stored records of a topic, partition by partition in offset order, `batch` at a time. */
-  *read(topic: string, batch = 20_000): Generator<LogRecord[]> {
+  /** Stored records of a topic, partition by partition in offset order, about `batch` rows at a time. */
+  *read(topic: string, batch = 8): Generator<LogRecord[]> {
     for (const partition of [...this.ends(topic).keys()].sort((a, b) => a - b)) {
       let from = 0;
       for (;;) {
-        const rows = this.selectFrom.all(topic, partition, from, batch) as { partition: number; offset: number; key: string; value: string; headers: string | null }[];
+        const rows = this.selectFrom.all(topic, partition, from, batch) as BatchRow[];
         if (rows.length === 0) break;
-        yield rows.map((r) => ({ topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value, ...(r.headers ? { headers: JSON.parse(r.headers) as Record<string, string> } : {}) }));
-        from = rows[rows.length - 1].offset + 1;
+        yield rows.flatMap((row) => recordsOf(topic, row));
+        from = rows[rows.length - 1].first_offset + 1;
       }
     }
   }
 
-  /** Deletes a topic's records older than `beforeMs`; returns how many. */
+  /** Deletes a topic's stored appends whose newest record is older than `beforeMs`; returns how many. */
   trim(topic: string, beforeMs: number): number {
     return this.deleteBefore.run(topic, beforeMs).changes;
   }
+}
 
-  get dataDir(): DataDir {
-    return this.dir;
+/** The records of one append split into runs of one partition each (offsets ascending within). */
+function byPartition(records: readonly LogRecord[]): LogRecord[][] {
+  const runs = new Map<number, LogRecord[]>();
+  for (const r of records) {
+    let run = runs.get(r.partition);
+    if (!run) runs.set(r.partition, (run = []));
+    run.push(r);
   }
+  return [...runs.values()];
+}
+
+function recordsOf(topic: string, row: BatchRow): LogRecord[] {
+  const keys = JSON.parse(row.keys) as string[];
+  const values = row.vals.split('\n');
+  const headers = row.headers ? (JSON.parse(row.headers) as (Record<string, string> | null)[]) : undefined;
+  return values.map((value, i) => ({
+    topic,
+    partition: row.partition,
+    offset: row.first_offset + i,
+    key: keys[i],
+    value,
+    ...(headers?.[i] ? { headers: headers[i]! } : {}),
+  }));
 }
