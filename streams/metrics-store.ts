@@ -18,8 +18,11 @@ export interface MetricsStore {
   knownEventIds(ids: readonly string[]): Promise<Set<string>>;
   /** All queues at instant `nowMs` (SPEC section 3). */
   snapshot(nowMs: number): Promise<MetricsSnapshot>;
-  /** Per-minute series of one queue (all queues combined when undefined) over the last `minutes`. */
-  history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory>;
+  /**
+   * Per-minute series over the last `minutes` of one queue, of a non-empty set of queues combined
+   * (a lead limited to teams), or of all queues combined when undefined.
+   */
+  history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /**

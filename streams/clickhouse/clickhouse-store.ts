@@ -183,7 +183,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       return readSnapshot(client, database, config, nowMs);
     },
 
-    history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
+    history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
       return readHistory(client, database, config, queue, minutes, nowMs);
     },
 

@@ -108,18 +108,18 @@ export async function readSnapshot(client: ClickHouseClient, database: string, c
 type MinuteRow = { minute: number; a: number; c: number; l: number };
 type WaitMinuteRow = { minute: number; cnt: number; attained: number; waits: number[] };
 
-/** Per-minute series of one queue, or all queues combined (SPEC section 4). */
+/** Per-minute series of one queue, of a set of queues combined, or of all queues combined (SPEC section 4). */
 export async function readHistory(
   client: ClickHouseClient,
   database: string,
   config: OpsConfig,
-  queue: string | undefined,
+  queue: string | readonly string[] | undefined,
   minutes: number,
   nowMs: number,
 ): Promise<MetricsHistory> {
   const db = ident(database);
-  if (queue !== undefined && !config.queueIndex.has(queue)) throw new RangeError(`unknown queue "${queue}"`);
-  const queues = queue === undefined ? config.queues.map((q) => q.id) : [queue];
+  const queues = queue === undefined ? config.queues.map((q) => q.id) : typeof queue === 'string' ? [queue] : [...queue];
+  if (queues.length === 0 || !queues.every((q) => config.queueIndex.has(q))) throw new RangeError('unknown queue, or no queue');
   const last = Math.floor(nowMs / MINUTE_MS);
   const first = last - minutes + 1;
   const [counts, backlogRows, waits] = await Promise.all([
@@ -159,5 +159,5 @@ export async function readHistory(
     };
     if (r) backlog -= Number(r.a) - Number(r.l);
   }
-  return { generated_at: new Date(nowMs).toISOString(), queue: queue ?? '*', minutes, points: toHistoryPoints(raw) };
+  return { generated_at: new Date(nowMs).toISOString(), queue: queue === undefined ? '*' : typeof queue === 'string' ? queue : queue.join(','), minutes, points: toHistoryPoints(raw) };
 }

@@ -32,7 +32,7 @@ export class EmbeddedMetricsStore implements MetricsStore {
     return this.engine.snapshot(nowMs);
   }
 
-  async history(queue: string | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
+  async history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
     return this.engine.history(queue, minutes, nowMs);
   }
 

@@ -213,13 +213,13 @@ export class MetricsEngine {
     });
   }
 
-  /** Per-minute history of one queue, or of all queues combined when `queue` is undefined. */
-  history(queue: string | undefined, minutes: number, nowMs: number): MetricsHistory {
+  /** Per-minute history of one queue, of a non-empty set combined, or of all queues combined when `queue` is undefined. */
+  history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): MetricsHistory {
     this.advance(nowMs);
     const now = this.edges.now;
-    const one = queue === undefined ? undefined : this.queues.get(queue);
-    if (queue !== undefined && !one) throw new RangeError(`unknown queue "${queue}"`);
-    const states = one ? [one] : [...this.queues.values()];
+    const ids = queue === undefined ? [...this.queues.keys()] : typeof queue === 'string' ? [queue] : queue;
+    const states = ids.map((id) => this.queues.get(id));
+    if (states.length === 0 || !states.every((q) => q !== undefined)) throw new RangeError('unknown queue, or no queue');
     const series = states.map((q) => q.history.series(now, minutes, q.all.backlog));
     const combined: RawMinute[] = series[0].map((first, i) => {
       if (series.length === 1) return first;
@@ -238,7 +238,7 @@ export class MetricsEngine {
     });
     return {
       generated_at: new Date(now).toISOString(),
-      queue: queue ?? '*',
+      queue: queue === undefined ? '*' : typeof queue === 'string' ? queue : queue.join(','),
       minutes,
       points: toHistoryPoints(combined),
     };
