@@ -13,6 +13,7 @@ import { replayStoredEvents } from '../streams/durable/replay.js';
 import { occurredAtOf, SqliteLogJournal } from '../streams/durable/sqlite-log-journal.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { EmbeddedMetricsStore } from '../streams/embedded/embedded-store.js';
+import { SqliteAlertStore } from './alerts/sqlite-alert-store.js';
 import { SqliteAuditLog } from './audit/sqlite-audit-log.js';
 import { SqliteCapacityStore } from './capacity/sqlite-capacity-store.js';
 
@@ -26,6 +27,7 @@ export interface DurableEmbedded {
   store: EmbeddedMetricsStore;
   capacityStore: SqliteCapacityStore;
   auditLog: SqliteAuditLog;
+  alertStore: SqliteAlertStore;
   /** Task events found on disk and applied to the store at start. */
   replayed: number;
   /** Stops the retention timer and closes the database (after the log and store are closed). */
@@ -65,6 +67,7 @@ export async function openDurableEmbedded(o: { dir: string; retentionDays: numbe
       store,
       capacityStore: new SqliteCapacityStore(dataDir),
       auditLog: new SqliteAuditLog(dataDir),
+      alertStore: new SqliteAlertStore(dataDir),
       replayed: events,
       close() {
         clearInterval(timer);

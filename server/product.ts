@@ -81,6 +81,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     store,
     capacityStore: engines.capacityStore,
     audit: engines.auditLog,
+    alertStore: engines.durable?.alertStore,
     log,
     secret: (name) => secrets.get(name),
     clock,

@@ -42,6 +42,12 @@ export interface AlertTransition {
   alert: Alert;
 }
 
+/** An alert as it is stored to outlive a restart: open ones with where their lifecycle stands. */
+export interface StoredAlert {
+  alert: Alert;
+  tracking: Omit<Tracked, 'alert'> | null;
+}
+
 interface Tracked {
   alert: Alert;
   /** Since when the raise condition has held without a break (pending only). */
@@ -181,6 +187,31 @@ export class AlertBook {
     const found = this.byId.get(alertId);
     const alert = found && 'raisingSince' in found ? found.alert : (found as Alert | undefined);
     if (alert && !alert.capacity_request_ids.includes(requestId)) alert.capacity_request_ids.push(requestId);
+  }
+
+  /** Every alert the book holds (open and recently resolved), as it would be stored. */
+  stored(): StoredAlert[] {
+    const open = [...this.open.values()].map(({ alert, ...tracking }) => ({ alert: structuredClone(alert), tracking }));
+    return [...open, ...this.resolved.map((alert) => ({ alert: structuredClone(alert), tracking: null }))];
+  }
+
+  /** Takes stored alerts back (a restart): open ones go on where they stood, resolved ones are listed. */
+  restore(stored: readonly StoredAlert[]): void {
+    for (const { alert, tracking } of stored) {
+      if (this.byId.has(alert.id)) continue;
+      if (tracking && alert.state !== 'resolved') {
+        const key = keyOf(alert.kind, alert.queue);
+        if (this.open.has(key)) continue;
+        const t: Tracked = { alert: structuredClone(alert), ...tracking };
+        this.open.set(key, t);
+        this.byId.set(alert.id, t);
+      } else if (alert.state === 'resolved') {
+        this.resolved.push(structuredClone(alert));
+        this.byId.set(alert.id, this.resolved[this.resolved.length - 1]);
+      }
+    }
+    this.resolved.sort((a, b) => b.resolved_at!.localeCompare(a.resolved_at!));
+    this.prune(this.o.clock());
   }
 
   /** The alert with this id, open or recently resolved. */

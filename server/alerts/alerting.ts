@@ -18,6 +18,7 @@ import { acknowledgementRecord } from '../audit/audit-records.js';
 import { DomainError } from '../../contracts/errors.js';
 import type { CapacityDesk, DeskLogger, EscalationPolicy } from '../capacity/capacity-desk.js';
 import type { AlertBook, AlertTransition } from './alert-book.js';
+import type { AlertStore } from './alert-store.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
 import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
@@ -44,6 +45,8 @@ export interface AlertingOptions {
   audit?: AuditLog;
   /** Audit record ids (default random UUIDs). */
   ids?: IdSource;
+  /** Where the book is kept across restarts (the durable embedded default). */
+  alertStore?: AlertStore;
 }
 
 export class Alerting {
@@ -125,7 +128,20 @@ export class Alerting {
         transitions.push({ change: 'updated', alert });
       }
     }
-    if (transitions.length > 0) this.announce();
+    if (transitions.length > 0) {
+      await this.persist();
+      this.announce();
+    }
+  }
+
+  /** Stores the book as it now stands; a failure is logged loudly and the next change stores it whole again. */
+  private async persist(): Promise<void> {
+    if (!this.o.alertStore) return;
+    try {
+      await this.o.alertStore.save(this.book.stored());
+    } catch (err) {
+      this.o.logger.error({ err }, 'alerts NOT stored: they hold in memory, and the next change stores them again');
+    }
   }
 
   private async react(t: AlertTransition): Promise<void> {
@@ -195,7 +211,9 @@ export class Alerting {
       }
     }
     const t = this.book.addAcknowledgement(id, ack);
-    this.o.logger.info({ alert: id, by: principal.name, comment: ack.comment }, 'alert acknowledged');
+    // NOTE: the comment is free text a person typed: it goes to the audit trail, never to the log.
+    this.o.logger.info({ alert: id, by: principal.name, with_comment: ack.comment !== null }, 'alert acknowledged');
+    await this.persist();
     this.announce();
     return this.alerts().find((a) => a.id === id) ?? t.alert;
   }

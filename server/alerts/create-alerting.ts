@@ -14,6 +14,7 @@ import type { CapacityStore } from '../capacity/capacity-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { AlertBook, type AlertBookOptions } from './alert-book.js';
 import { Alerting, escalateWhileFiring } from './alerting.js';
+import type { AlertStore } from './alert-store.js';
 
 export interface AlertingDeps {
   config: OpsConfig;
@@ -40,11 +41,17 @@ export interface AlertingDeps {
   onNotify?(alert: Alert): void;
   /** The audit trail: acknowledgements and capacity changes are recorded there (SPEC section 10). */
   audit?: AuditLog;
+  /** Where alerts are kept across restarts (the durable embedded default); restored here. */
+  alertStore?: AlertStore;
 }
+
+/** Stored alerts looked at on a restart: the book keeps what it lists (open, and resolved within a day). */
+const RESTORE_WINDOW_MS = 7 * 24 * 3600_000;
 
 /** The alerting with its desk; stored capacity requests are restored before it returns. */
 export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
   const book = new AlertBook({ ...d.lifecycle, clock: d.clock });
+  if (d.alertStore) book.restore(await d.alertStore.load(d.clock() - RESTORE_WINDOW_MS));
   const desk = new CapacityDesk({
     config: d.config,
     store: d.capacityStore,
@@ -73,5 +80,6 @@ export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
     onNotify: d.onNotify,
     audit: d.audit,
     ids: d.ids,
+    alertStore: d.alertStore,
   });
 }
