@@ -8,14 +8,15 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { systemClock } from '../contracts/clock.js';
+import { systemClock, type Clock } from '../contracts/clock.js';
 import { DomainError } from '../contracts/errors.js';
 import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH, quoteIfOpaque } from '../contracts/issues.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
-import { AccessControl } from './access.js';
-import { requireRole } from './require-role.js';
+import { AccessControl, type Principal } from './access.js';
+import { AuthLimiter, type AuthBurstHook, type AuthLimitPolicy } from './auth-limiter.js';
+import { authenticateRequests, requireRole } from './require-role.js';
 import type { Alerting } from './alerts/alerting.js';
 import { alertingRouter } from './alerts/routes.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -24,7 +25,9 @@ import { errorHandler } from './http-errors.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
+import type { SubscribeLimitPolicy } from './subscribe-limit.js';
 import { applyView, effectiveFilter } from './views.js';
+import { jsonBodiesOnly, loopbackOnly, securityHeaders } from './web-hygiene.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
@@ -48,6 +51,14 @@ export interface AppDeps {
   audit?: AuditLog;
   /** Extra routes outside `/api` (the demo's partner endpoints), by mount path. */
   routes?: Record<string, express.RequestHandler>;
+  /** Elapsed time for the rate limits (default: the machine's clock), apart from the domain `clock`. */
+  timer?: Clock;
+  /** Failed authentication per client address (default: 20 a minute, then 429 for a minute). */
+  authLimit?: Partial<AuthLimitPolicy>;
+  /** Called once per burst of failed authentication (address, failures): the audit trail's hook. */
+  onAuthBurst?: AuthBurstHook;
+  /** `subscribe` per socket (default: 5 a second, disconnected after 20 refusals within one). */
+  subscribeLimit?: SubscribeLimitPolicy;
 }
 
 export interface App {
@@ -78,10 +89,27 @@ export function createApp(deps: AppDeps): App {
   const telemetry = deps.telemetry ?? createTelemetry();
   const access = new AccessControl(config);
   const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible, retentionDays: deps.retentionDays });
+  const timer = deps.timer ?? systemClock;
+  const authLimiter = new AuthLimiter({ policy: deps.authLimit, timer, logger, onBurst: deps.onAuthBurst });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  // Open mode has no tokens: only a loopback Host (DNS rebinding) and a same-origin Origin.
+  if (access.open) app.use(loopbackOnly());
+  app.use('/api', jsonBodiesOnly(), authenticateRequests(access, authLimiter));
+
+  /** History as `principal` may see it: for a lead limited to teams, the queues `/api/metrics` shows it. */
+  async function historyFor(principal: Principal, queue: string | undefined, minutes: number) {
+    const now = clock();
+    const filter = effectiveFilter(principal, {});
+    if (!filter.teams) return store.history(queue, minutes, now);
+    const visible = applyView(await store.snapshot(now), config, filter).queues.map((q) => q.queue);
+    if (queue !== undefined && !visible.includes(queue)) throw new DomainError('forbidden', 'a queue your teams do not serve');
+    if (visible.length === 0) throw new DomainError('forbidden', 'your teams serve no queue');
+    return store.history(queue ?? (visible.length === config.queues.length ? undefined : visible), minutes, now);
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -143,7 +171,7 @@ export function createApp(deps: AppDeps): App {
       }
       const { queue, minutes } = query.data;
       if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue${quoteIfOpaque(queue) ? ` ${quoteIfOpaque(queue)}` : ''}`);
-      res.json(await store.history(queue, minutes, clock()));
+      res.json(await historyFor(req.principal!, queue, minutes));
     }),
   );
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock));
@@ -178,6 +206,9 @@ export function createApp(deps: AppDeps): App {
     logger,
     clock,
     tickMs: deps.tickMs ?? 1000,
+    authLimiter,
+    timer,
+    subscribeLimit: deps.subscribeLimit,
     alerting: alerting && { enrich: (s) => alerting.enrich(s), alerts: () => alerting.alerts(), capacityRequests: () => alerting.desk.list() },
   });
   const unsubscribe = alerting ? [alerting.onChange(push.publishAlerts), alerting.desk.onChange(push.publishCapacity)] : [];

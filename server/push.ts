@@ -5,6 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { systemClock, type Clock } from '../contracts/clock.js';
 import type { OpsConfig } from '../contracts/config.js';
 import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
@@ -12,6 +13,9 @@ import { AccessControl, hasRole } from './access.js';
 import type { Alert, CapacityRequest } from '../contracts/alerts.js';
 import { subscribeSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../contracts/socket.js';
 import type { Telemetry } from './telemetry.js';
+import { clientAddress, type AuthLimiter } from './auth-limiter.js';
+import { DEFAULT_SUBSCRIBE_LIMIT, subscribeGate, type SubscribeLimitPolicy } from './subscribe-limit.js';
+import { allowSocketRequest } from './web-hygiene.js';
 import { applyView, effectiveFilter, viewKey, type ViewFilter } from './views.js';
 import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH } from '../contracts/issues.js';
 
@@ -31,6 +35,11 @@ export interface PushDeps {
     alerts(): Alert[];
     capacityRequests(): CapacityRequest[];
   };
+  /** Wrong tokens per client address, shared with HTTP (server/auth-limiter.ts). */
+  authLimiter?: AuthLimiter;
+  /** Elapsed time for the subscribe limit (default: the machine's clock). */
+  timer?: Clock;
+  subscribeLimit?: SubscribeLimitPolicy;
 }
 
 /** Queues a view shows: those asked for, narrowed to the queues its teams serve. */
@@ -47,13 +56,20 @@ function onlyQueues<T extends { queue: string }>(list: T[], queues: Set<string> 
 /** Attaches Socket.IO to the HTTP server and starts the tick loop. */
 export function createPush(httpServer: HttpServer, deps: PushDeps) {
   const { config, store, access, telemetry, logger } = deps;
-  const io: OpsIoServer = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+  const elapsed = deps.timer ?? systemClock;
+  // NOTE: CORS does not cover WebSockets: in open mode the handshake itself checks Host and Origin.
+  const io: OpsIoServer = new Server(httpServer, { serveClient: false, cors: { origin: false }, allowRequest: access.open ? allowSocketRequest : undefined });
   /** Filter of each view key that has at least one member. */
   const views = new Map<string, ViewFilter>();
 
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    const limiter = deps.authLimiter;
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
+    const wait = limiter && !access.open && token !== undefined ? limiter.retryAfterSeconds(address) : 0;
+    if (wait > 0) return next(Object.assign(new Error(`too many failed authentications: retry in ${wait} s`), { data: { retry_after_seconds: wait } }));
     const principal = access.authenticate(token);
+    if (!principal && token !== undefined) limiter?.failed(address);
     if (!principal) return next(new Error('unauthorized: missing or unknown token'));
     if (!hasRole(principal, 'viewer')) return next(new Error('forbidden: live metrics need the viewer role'));
     socket.data = { role: principal.role, name: principal.name, teams: principal.teams };
@@ -63,9 +79,16 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
   io.on('connection', (socket) => {
     telemetry.socketClients.inc();
     let room: string | undefined;
+    const gate = subscribeGate(elapsed, deps.subscribeLimit ?? DEFAULT_SUBSCRIBE_LIMIT);
     socket.on('subscribe', (request, ack) => {
-      const parsed = subscribeSchema.safeParse(request);
       const reply = typeof ack === 'function' ? ack : () => {};
+      const verdict = gate();
+      if (verdict === 'disconnect') {
+        logger.warn({ socket: socket.id, name: socket.data.name }, 'subscribe flood: socket disconnected');
+        return void socket.disconnect(true);
+      }
+      if (verdict === 'refuse') return reply({ ok: false, error: `too many subscribe requests: at most ${(deps.subscribeLimit ?? DEFAULT_SUBSCRIBE_LIMIT).perSecond} a second` });
+      const parsed = subscribeSchema.safeParse(request);
       if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request, maxLength: MAX_REASON_LENGTH }) });
       const { view, queues, teams } = parsed.data;
       const principal = { name: socket.data.name, role: socket.data.role, teams: socket.data.teams };
