@@ -23,17 +23,14 @@ export function splitBody(body: Uint8Array | string): BodyItem[] {
   const bomLength = BOM.every((b, i) => bytes[i] === b) ? BOM.length : 0;
   const first = firstNonSpace(bytes, bomLength, bytes.length);
   if (first === bytes.length) throw new DomainError('invalid', 'the body is empty: send a JSON array or NDJSON of events');
+  // A JSON array, or one JSON value (a pretty-printed object spans several lines); else NDJSON.
   const text = decodeOrUndefined(bytes);
-  if (bytes[first] === 0x5b /* [ */) {
+  const whole = text === undefined ? undefined : parseJson(text);
+  if (whole?.ok) return Array.isArray(whole.value) ? whole.value.map((value, index) => ({ index, ok: true, value })) : [{ index: 0, ok: true, value: whole.value }];
+  // NOTE: a body opening with `[` is a JSON array unless its first line is JSON on its own (NDJSON).
+  if (bytes[first] === 0x5b /* [ */ && !lineItem(bytes, first, lineEnd(bytes, first), 0).ok) {
     if (text === undefined) throw new DomainError('invalid', `the body is not valid UTF-8: byte ${invalidUtf8At(bytes)} is not`);
-    const parsed = parseJson(text);
-    if (!parsed.ok) throw new DomainError('invalid', `the body is not JSON: syntax error at byte ${byteOffset(text, parsed.at) + bomLength}`);
-    return (parsed.value as unknown[]).map((value, index) => ({ index, ok: true, value }));
-  }
-  // One JSON object, possibly over several lines; otherwise NDJSON.
-  if (text !== undefined) {
-    const whole = parseJson(text);
-    if (whole.ok) return [{ index: 0, ok: true, value: whole.value }];
+    throw new DomainError('invalid', `the body is not JSON: syntax error at byte ${byteOffset(text, (whole as { at: number }).at) + bomLength}`);
   }
   const items = ndjsonItems(bytes);
   const firstBad = items[0];
@@ -50,7 +47,7 @@ function ndjsonItems(bytes: Uint8Array): BodyItem[] {
   for (let line = 0; start <= bytes.length; line++) {
     let end = bytes.indexOf(LF, start);
     if (end < 0) end = bytes.length;
-    const stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
+    const stop = lineEnd(bytes, start);
     if (firstNonSpace(bytes, start, stop) < stop) items.push(lineItem(bytes, start, stop, line));
     start = end + 1;
   }
@@ -63,6 +60,13 @@ function lineItem(bytes: Uint8Array, start: number, stop: number, index: number)
   if (text === undefined) return { index, ok: false, reason: `line ${index + 1} is not valid UTF-8: byte ${start + invalidUtf8At(slice)} of the body is not` };
   const parsed = parseJson(text);
   return parsed.ok ? { index, ok: true, value: parsed.value } : { index, ok: false, reason: `line ${index + 1} is not JSON` };
+}
+
+/** Where the line holding `start` ends, a trailing CR left out. */
+function lineEnd(bytes: Uint8Array, start: number): number {
+  let end = bytes.indexOf(LF, start);
+  if (end < 0) end = bytes.length;
+  return end > start && bytes[end - 1] === CR ? end - 1 : end;
 }
 
 function firstNonSpace(bytes: Uint8Array, from: number, to: number): number {
@@ -181,19 +185,42 @@ export function jsonErrorAt(text: string): number {
       if (end < 0) return -end - 1;
       i = end;
     } else {
-      const literal = ['true', 'false', 'null'].find((word) => text.startsWith(word, i));
-      if (literal) i += literal.length;
-      else {
-        NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) return i;
-        i = NUMBER.lastIndex;
-      }
+      const end = c === 't' || c === 'f' || c === 'n' ? literalEnd(text, i) : numberEnd(text, i);
+      if (end < 0) return -end - 1;
+      i = end;
     }
     state = 'after';
   }
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** The index after `true`, `false` or `null` at `start`, or -(position of the first wrong character) - 1. */
+function literalEnd(text: string, start: number): number {
+  const word = text[start] === 't' ? 'true' : text[start] === 'f' ? 'false' : 'null';
+  for (let k = 1; k < word.length; k++) if (text[start + k] !== word[k]) return -(start + k) - 1;
+  return start + word.length;
+}
+
+/** The index after the number at `start`, or -(position of the first wrong character) - 1. */
+function numberEnd(text: string, start: number): number {
+  const digit = (j: number) => text[j] >= '0' && text[j] <= '9';
+  let j = start;
+  if (text[j] === '-') j++;
+  if (text[j] === '0') j++;
+  else if (digit(j)) while (digit(j)) j++;
+  else return -j - 1;
+  if (text[j] === '.') {
+    j++;
+    if (!digit(j)) return -j - 1;
+    while (digit(j)) j++;
+  }
+  if (text[j] === 'e' || text[j] === 'E') {
+    j++;
+    if (text[j] === '+' || text[j] === '-') j++;
+    if (!digit(j)) return -j - 1;
+    while (digit(j)) j++;
+  }
+  return j;
+}
 
 /** The index after the string starting at `start`, or -(error position) - 1. */
 function stringEnd(text: string, start: number): number {
@@ -204,10 +231,10 @@ function stringEnd(text: string, start: number): number {
     if (code === 0x5c) {
       const next = text[j + 1];
       if (next === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6))) return -j - 1;
+        for (let k = j + 2; k < j + 6; k++) if (!/[0-9a-fA-F]/.test(text[k] ?? '')) return -Math.min(k, text.length) - 1;
         j += 5;
       } else if (next !== undefined && '"\\/bfnrt'.includes(next)) j++;
-      else return -j - 1;
+      else return -(j + 1) - 1;
     }
   }
   return -text.length - 1;

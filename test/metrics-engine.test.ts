@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
+import { selectRank } from '../streams/embedded/minute-history.js';
 import type { OpsEvent } from '../contracts/events.js';
 import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import { eventSetArb, REF_NOW, refConfig } from './support/random-events.js';
@@ -102,5 +103,49 @@ describe('embedded metrics engine against the brute-force reference', () => {
     expect(now).toMatchObject({ backlog: 1, in_progress: 1, arrivals: 0, started: 0, wait_p50_seconds: null });
     const later = engine.snapshot(REF_NOW + 180_000).queues[1];
     expect(later).toMatchObject({ backlog: 1, in_progress: 1, arrivals: 1, started: 1, wait_p50_seconds: 30, sla_attainment: 1 });
+  });
+});
+
+describe('history after a burst (SPEC section 9: cost bounded whatever the burst)', () => {
+  it('reads 60 minutes after 150,000 task starts in one minute, with exact quantiles', () => {
+    const engine = new MetricsEngine(refConfig);
+    const minute = REF_NOW - 10 * 60_000;
+    engine.advance(REF_NOW);
+    const waits: Record<string, number[]> = { registration: [], insurance: [] };
+    for (let i = 0; i < 150_000; i++) {
+      const queue = i % 15 === 0 ? 'insurance' : 'registration'; // 140,000 in one queue's minute
+      const wait = ((i * 7919) % 3600) * 1000;
+      const startAt = minute + (i % 60_000);
+      engine.apply({ event_id: `b${i}-c`, type: 'task.created', occurred_at: new Date(startAt - wait).toISOString(), queue, task_id: `b${i}` });
+      engine.apply({ event_id: `b${i}-s`, type: 'task.started', occurred_at: new Date(startAt).toISOString(), queue, task_id: `b${i}`, team: queue === 'insurance' ? 'partner-x' : 'inhouse-a' });
+      waits[queue].push(wait / 1000);
+    }
+    const nearest = (values: number[], q: number) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+    };
+    const all = [...waits.registration, ...waits.insurance];
+    for (const [queue, expected] of [[undefined, all], ['registration', waits.registration], ['insurance', waits.insurance]] as const) {
+      const history = engine.history(queue, 60, REF_NOW);
+      const point = history.points.find((p) => p.minute === new Date(minute).toISOString())!;
+      expect(point.wait_p50_seconds, `${queue} p50`).toBe(nearest([...expected], 0.5));
+      expect(point.wait_p90_seconds, `${queue} p90`).toBe(nearest([...expected], 0.9));
+      expect(point.sla_attainment).toBeGreaterThan(0);
+      // A second read answers the same from the sorted minute it kept.
+      expect(engine.history(queue, 60, REF_NOW)).toEqual(history);
+    }
+    expect(engine.history(undefined, 7 * 24 * 60, REF_NOW).points).toHaveLength(7 * 24 * 60);
+  });
+
+  it('selects the nearest-rank value across sorted parts as a sort of their union would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 }), { minLength: 1, maxLength: 7 }), fc.double({ min: 0, max: 1, noNaN: true }), (parts, q) => {
+        const union = parts.flat().sort((a, b) => a - b);
+        if (union.length === 0) return;
+        const k = Math.min(union.length - 1, Math.max(0, Math.ceil(q * union.length) - 1));
+        expect(selectRank(parts.map((p) => Float64Array.from(p).sort()), k)).toBe(union[k]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Poison messages written straight to a real Kafka topic, mixed with valid events: each lands in
  * the DLQ with its reason and where it came from, the counts are exact, and the worker carries on.
+ * Poison includes types named after inherited properties and an event whose apply throws.
  * The worker runs in process with the embedded store (the subject here is the Kafka side).
  */
 import pino from 'pino';
@@ -14,6 +15,7 @@ import { partitionFor } from '../streams/partitioner.js';
 import { KAFKA_LINGER_MS, startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
 import { DEFAULT_CONFIG_PATH } from '../contracts/env.js';
 import { createTestTopics, describeWithEngines, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
+import { poisonRecords, throwingStore } from './support/poison-records.js';
 
 const engines = await requireEngines();
 const config = loadConfig(DEFAULT_CONFIG_PATH);
@@ -82,6 +84,8 @@ describeWithEngines(engines, 'stream worker on Kafka: poison messages go to the 
         reason: /^occurred_at: must be an RFC 3339 timestamp/,
       },
       { message: { key: `${tag}-p7`, value: '[1,2,3]' }, reason: /^an event must be a JSON object$/ },
+      // Types named after inherited properties, an own __proto__, patient-like values, too old, and an apply that throws.
+      ...poisonRecords(tag, NOW, 'billing'),
     ];
     // Poison spread through the valid stream, written in several appends.
     const stream: LogMessage[] = good.map(toMessage);
@@ -94,7 +98,7 @@ describeWithEngines(engines, 'stream worker on Kafka: poison messages go to the 
     const worker: StreamWorker = await startStreamWorker({
       config,
       log,
-      store,
+      store: throwingStore(store),
       clock: () => NOW,
       group,
       topic: topics.events,

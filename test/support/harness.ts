@@ -1,5 +1,5 @@
 /** A real embedded product for tests, wired by the product's own composition root, on loopback. */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { parseConfig, type OpsConfig } from '../../contracts/config.js';
 import type { EventLog } from '../../contracts/event-log.js';
 import { sha256Hex } from '../../server/access.js';
@@ -44,9 +44,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts the embedded product (as `npm start` wires it, without the simulator) on 127.0.0.1 with a fixed or given clock. */
-export async function startHarness(config: OpsConfig, clock: () => number, tickMs = 60_000): Promise<Harness> {
-  const product = await createProduct({ config, logger: pino({ level: 'silent' }), clock, tickMs });
+/**
+ * Starts the embedded product (as `npm start` wires it, without the simulator) on 127.0.0.1 with a
+ * fixed or given clock; silent unless given a logger (tests that read the log pass one).
+ */
+export async function startHarness(config: OpsConfig, clock: () => number, tickMs = 60_000, logger: Logger = pino({ level: 'silent' })): Promise<Harness> {
+  const product = await createProduct({ config, logger, clock, tickMs });
   const url = await product.listen(0, '127.0.0.1');
   return {
     product,
