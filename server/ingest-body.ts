@@ -28,16 +28,16 @@ export function splitBody(body: Uint8Array | string): BodyItem[] {
   const whole = text === undefined ? undefined : parseJson(text);
   if (whole?.ok) return Array.isArray(whole.value) ? whole.value.map((value, index) => ({ index, ok: true, value })) : [{ index: 0, ok: true, value: whole.value }];
   // NOTE: a body opening with `[` is a JSON array unless its first line is JSON on its own (NDJSON).
+  const notUtf8 = () => new DomainError('invalid', `the body is not valid UTF-8 (at byte ${invalidUtf8At(bytes)})`);
   if (bytes[first] === 0x5b /* [ */ && !lineItem(bytes, first, lineEnd(bytes, first), 0).ok) {
-    if (text === undefined) throw new DomainError('invalid', `the body is not valid UTF-8: byte ${invalidUtf8At(bytes)} is not`);
-    throw new DomainError('invalid', `the body is not JSON: syntax error at byte ${byteOffset(text, (whole as { at: number }).at) + bomLength}`);
+    if (whole === undefined) throw notUtf8();
+    throw new DomainError('invalid', `the body is not JSON (syntax error at byte ${byteOffset(text!, (whole as { at: number }).at) + bomLength})`);
   }
   const items = ndjsonItems(bytes);
-  const firstBad = items[0];
-  if (items.every((item) => !item.ok) && !firstBad.ok) {
-    throw new DomainError('invalid', `the body is not JSON or NDJSON (${firstBad.reason}): send a JSON array or NDJSON of events`);
-  }
-  return items;
+  if (items.some((item) => item.ok)) return items;
+  if (whole === undefined) throw notUtf8();
+  const reason = items[0].ok ? '' : ` (${items[0].reason})`;
+  throw new DomainError('invalid', `the body is not JSON or NDJSON${reason}: send a JSON array or NDJSON of events`);
 }
 
 /** NDJSON: one item per non-blank line, indexed by its 0-based line number. */
@@ -45,11 +45,10 @@ function ndjsonItems(bytes: Uint8Array): BodyItem[] {
   const items: BodyItem[] = [];
   let start = 0;
   for (let line = 0; start <= bytes.length; line++) {
-    let end = bytes.indexOf(LF, start);
-    if (end < 0) end = bytes.length;
     const stop = lineEnd(bytes, start);
     if (firstNonSpace(bytes, start, stop) < stop) items.push(lineItem(bytes, start, stop, line));
-    start = end + 1;
+    const lf = bytes.indexOf(LF, stop);
+    start = (lf < 0 ? bytes.length : lf) + 1;
   }
   return items;
 }
@@ -57,7 +56,7 @@ function ndjsonItems(bytes: Uint8Array): BodyItem[] {
 function lineItem(bytes: Uint8Array, start: number, stop: number, index: number): BodyItem {
   const slice = bytes.subarray(start, stop);
   const text = decodeOrUndefined(slice);
-  if (text === undefined) return { index, ok: false, reason: `line ${index + 1} is not valid UTF-8: byte ${start + invalidUtf8At(slice)} of the body is not` };
+  if (text === undefined) return { index, ok: false, reason: `line ${index + 1} is not valid UTF-8 (at byte ${start + invalidUtf8At(slice)} of the body)` };
   const parsed = parseJson(text);
   return parsed.ok ? { index, ok: true, value: parsed.value } : { index, ok: false, reason: `line ${index + 1} is not JSON` };
 }

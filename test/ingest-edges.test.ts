@@ -40,7 +40,9 @@ describe('ingest edges over HTTP', () => {
     const body = bytes('[{"event_id":"utf-a', [0xff], '"}]');
     const res = await post(body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe(`the body is not valid UTF-8: byte ${body.indexOf(0xff)} is not`);
+    expect(res.body.error).toBe(`the body is not valid UTF-8 (at byte ${body.indexOf(0xff)})`);
+    const pretty = bytes('{\n  "event_id": "utf-b', [0xc3], '"\n}');
+    expect((await post(pretty)).body.error).toBe(`the body is not valid UTF-8 (at byte ${pretty.indexOf(0xc3)})`);
   });
 
   it('rejects an NDJSON line with invalid UTF-8 on its own: two different ids never collapse into one', async () => {
@@ -51,8 +53,8 @@ describe('ingest edges over HTTP', () => {
     expect(res.body.accepted).toBe(1);
     expect(res.body.duplicates).toBe(0);
     expect(res.body.rejected).toEqual([
-      { index: 0, reason: `line 1 is not valid UTF-8: byte ${body.indexOf(0xfe)} of the body is not` },
-      { index: 1, reason: `line 2 is not valid UTF-8: byte ${body.indexOf(0xff)} of the body is not` },
+      { index: 0, reason: `line 1 is not valid UTF-8 (at byte ${body.indexOf(0xfe)} of the body)` },
+      { index: 1, reason: `line 2 is not valid UTF-8 (at byte ${body.indexOf(0xff)} of the body)` },
     ]);
   });
 
@@ -81,7 +83,7 @@ describe('ingest edges over HTTP', () => {
     const body = '[{"event_id": "é", "queue": Jane Doe}]';
     const res = await post(body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe(`the body is not JSON: syntax error at byte ${Buffer.from(body).indexOf('Jane')}`);
+    expect(res.body.error).toBe(`the body is not JSON (syntax error at byte ${Buffer.from(body).indexOf('Jane')})`);
     const text = await post('Jane Doe DOB 1961-02-03');
     expect(text.status).toBe(400);
     expect(JSON.stringify(text.body)).not.toContain('Jane');
@@ -157,6 +159,6 @@ describe('body decoding, against the platform', () => {
 
   it('survives a deeply nested body without overflowing the stack', () => {
     const deep = `${'['.repeat(200_000)}1${']'.repeat(199_999)}`;
-    expect(() => splitBody(deep)).toThrow(/syntax error at byte 400000/);
+    expect(() => splitBody(deep)).toThrow(/syntax error at byte 400000\)/);
   });
 });
