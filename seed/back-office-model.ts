@@ -11,67 +11,17 @@
  * Memory stays bounded over days: only open tasks are held (by the agenda and the waiting
  * lines), and a task is forgotten once it is completed or cancelled.
  */
-import type { OpsConfig, TeamConfig } from '../contracts/config.js';
+import type { OpsConfig } from '../contracts/config.js';
 import type { OpsEvent } from '../contracts/events.js';
 import { nextArrival } from './arrivals.js';
 import { base36Id, logNormalWithMean, mulberry32, pickWeighted, uniform, type Random } from './random.js';
 import { createRotas, type QueueRota } from './staffing-plan.js';
 import { MinHeap } from './min-heap.js';
+import { BEHAVIOUR, type CarriedTask, type Happening, type InLine, type Pool, type Task } from './model-parts.js';
 
-/** The behaviour's knobs, named so tests and docs can refer to them. */
-export const BEHAVIOUR = {
-  /** Share of tasks assigned some time before the agent starts them. */
-  earlyAssignShare: 0.3,
-  earlyAssignSeconds: [20, 240] as const,
-  /** Partners' handling time relative to the queue's `handling_seconds`. */
-  partnerSlowdown: 1.15,
-  /** Log-normal shape of handling times (coefficient of variation about 0.6). */
-  handlingSigma: 0.55,
-  /**
-   * Share of tasks withdrawn upstream while waiting (a duplicate request, a patient who called
-   * off): nobody can act on them, and they are cancelled after one minute to half the target
-   * (at most two hours).
-   */
-  withdrawnShare: 0.02,
-  /** Probability of priority 1..5 on `task.created`. */
-  priorityWeights: [0.03, 0.12, 0.7, 0.1, 0.05] as const,
-  /** The rota is looked at on every quarter hour (shift changes land on the hour). */
-  rotaTickMs: 15 * 60 * 1000,
-};
+export { BEHAVIOUR, type CarriedTask } from './model-parts.js';
 
 const HOUR_MS = 60 * 60 * 1000;
-
-interface Pool {
-  team: TeamConfig;
-  queue: number;
-  /** Position of the team in the queue's rota. */
-  slot: number;
-  staffed: number;
-  busy: number;
-  handlingFactor: number;
-  boosts: { agents: number; untilMs: number }[];
-}
-
-interface Task {
-  id: string;
-  queue: number;
-  priority: number;
-  createdAt: number;
-  /** Set once an agent has it. */
-  pool?: Pool;
-}
-
-type Happening =
-  | { at: number; seq: number; kind: 'arrival'; queue: number }
-  | { at: number; seq: number; kind: 'start' | 'complete' | 'cancel'; task: Task }
-  | { at: number; seq: number; kind: 'rota'; recurring: boolean };
-
-interface InLine {
-  /** The instant that orders the task in its line (see the header). */
-  at: number;
-  seq: number;
-  task: Task;
-}
 
 type Draft<E> = E extends OpsEvent ? Omit<E, 'event_id' | 'occurred_at'> : never;
 
@@ -144,6 +94,28 @@ export class BackOfficeModel {
     const produced = this.out;
     this.out = [];
     return produced;
+  }
+
+  /**
+   * Takes over tasks left open by an earlier run (a restart that carries on from stored data):
+   * waiting ones join their line; started ones keep their team and are completed in due course.
+   */
+  adopt(tasks: readonly CarriedTask[]): void {
+    for (const carried of tasks) {
+      const queue = this.rotas.findIndex((r) => r.queue.id === carried.queue);
+      if (queue < 0) continue;
+      const task: Task = { id: carried.task_id, queue, priority: 3, createdAt: carried.created_at };
+      const pool = carried.team === undefined ? undefined : this.pools[queue].find((p) => p.team.id === carried.team);
+      this.open++;
+      if (!pool) {
+        this.waiting[queue].push({ at: task.createdAt, seq: this.seq++, task });
+        continue;
+      }
+      pool.busy++;
+      task.pool = pool;
+      const handling = logNormalWithMean(this.rand, this.rotas[queue].queue.handling_seconds * 1000 * pool.handlingFactor, BEHAVIOUR.handlingSigma);
+      this.schedule({ at: this.clock + Math.max(1, Math.round(handling)), seq: 0, kind: 'complete', task });
+    }
   }
 
   /**

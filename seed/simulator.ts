@@ -20,7 +20,7 @@ import type { OpsConfig } from '../contracts/config.js';
 import type { EventLog, LogMessage } from '../contracts/event-log.js';
 import { eventKey, type OpsEvent } from '../contracts/events.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
-import { BackOfficeModel } from './back-office-model.js';
+import { BackOfficeModel, type CarriedTask } from './back-office-model.js';
 import { randomSeed } from './random.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   speed?: number;
   tickMs?: number;
   logger?: SimulatorLogger;
+  /** Tasks left open by an earlier run (a restart without backfill): the model works them off. */
+  carryOver?: readonly CarriedTask[];
 }
 
 export interface Simulator {
@@ -86,6 +88,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     startMs: now() - backfillHours * HOUR_MS,
     seed: options.seed ?? randomSeed(),
   });
+  if (options.carryOver) model.adopt(options.carryOver);
   let timer: ReturnType<typeof setInterval> | undefined;
   let inFlight: Promise<void> | undefined;
   let backfilling: Promise<{ events: number }> | undefined;

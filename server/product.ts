@@ -70,9 +70,21 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   await recordStart(engines, config, clock, ids);
   if (engines.durable) telemetry.dataDirBytes(() => engines.durable!.dataDir.sizeBytes());
 
-  // NOTE: the simulator backfills only an empty store; on a restart it carries on from now.
-  const backfillHours = engines.durable && engines.durable.replayed > 0 ? 0 : deps.simulator?.backfillHours;
-  const simulator = deps.simulator && createSimulator({ config, log, logger, now: clock, backfillHours, speed: deps.simulator.speed, seed: deps.simulator.seed });
+  // NOTE: the simulator backfills only an empty store; on a restart it carries on from now, and
+  // works off the tasks the stored data holds open (else they would wait on the wall for ever).
+  const restarted = engines.durable !== undefined && engines.durable.replayed > 0;
+  const simulator =
+    deps.simulator &&
+    createSimulator({
+      config,
+      log,
+      logger,
+      now: clock,
+      backfillHours: restarted ? 0 : deps.simulator.backfillHours,
+      carryOver: restarted ? [...engines.durable!.store.engine.openTaskList()] : undefined,
+      speed: deps.simulator.speed,
+      seed: deps.simulator.seed,
+    });
   const secrets = webhookSecrets(config, env, Boolean(simulator), logger);
   const demo: DemoPartnerMount | undefined = simulator && mountDemoPartners({ config, secrets, simulator, env, logger });
 

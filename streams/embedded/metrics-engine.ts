@@ -89,6 +89,14 @@ export class MetricsEngine {
     return n;
   }
 
+  /** Tasks created and neither completed nor cancelled, with the team that started them if one did. */
+  *openTaskList(): Generator<{ task_id: string; queue: string; created_at: number; team?: string }> {
+    for (const [task_id, t] of this.tasks) {
+      if (!isSet(t.createdAt) || isSet(t.completedAt) || isSet(t.cancelledAt)) continue;
+      yield isSet(t.startAt) ? { task_id, queue: t.queue, created_at: t.createdAt, team: t.startTeam } : { task_id, queue: t.queue, created_at: t.createdAt };
+    }
+  }
+
   /** Whether an event id was already taken. */
   hasEvent(id: string): boolean {
     return this.seen.has(id);
