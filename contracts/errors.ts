@@ -10,11 +10,13 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export class DomainError extends Error {
   override name = 'DomainError';
 
+  /** `details` go to the caller; `cause` (what failed underneath) only to the log. */
   constructor(
     readonly kind: ErrorKind,
     message: string,
     readonly details?: unknown,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -29,6 +29,7 @@ export function errorHandler(logger: Pick<Logger, 'error'>) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const status = statusOf(err);
     if (status >= 500 && !(err instanceof DomainError)) logger.error({ err, path: req.path }, 'request failed');
+    else if (status >= 500) logger.error({ path: req.path, kind: (err as DomainError).kind, err: (err as Error).cause }, (err as Error).message);
     let body: { error: string; details?: unknown };
     if (err instanceof DomainError) body = err.details === undefined ? { error: err.message } : { error: err.message, details: err.details };
     else if (status === 413) body = { error: 'the body is too large' };

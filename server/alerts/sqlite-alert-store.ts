@@ -22,7 +22,7 @@ export class SqliteAlertStore implements AlertStore {
     try {
       this.saveAll(alerts);
     } catch (err) {
-      throw new DomainError('unavailable', 'the alerts could not be written to disk', { cause: (err as Error).message });
+      throw new DomainError('unavailable', 'the alerts could not be written to disk', undefined, { cause: err });
     }
   }
 

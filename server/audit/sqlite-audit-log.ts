@@ -34,7 +34,7 @@ export class SqliteAuditLog implements AuditLog {
     try {
       this.insertAll(checked);
     } catch (err) {
-      throw new DomainError('unavailable', 'the audit trail could not write to disk', { cause: (err as Error).message });
+      throw new DomainError('unavailable', 'the audit trail could not write to disk', undefined, { cause: err });
     }
   }
 

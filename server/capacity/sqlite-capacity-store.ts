@@ -32,7 +32,7 @@ export class SqliteCapacityStore implements CapacityStore {
     try {
       this.insert.run(r.request_id, change.seq, Date.parse(change.at), Date.parse(r.created_at), JSON.stringify(change));
     } catch (err) {
-      throw new DomainError('unavailable', 'the capacity store could not write to disk', { cause: (err as Error).message });
+      throw new DomainError('unavailable', 'the capacity store could not write to disk', undefined, { cause: err });
     }
   }
 

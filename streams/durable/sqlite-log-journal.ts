@@ -75,7 +75,7 @@ export class SqliteLogJournal implements LogJournal {
       this.writeAll(topic, records, this.clock());
     } catch (err) {
       // NOTE: the reason (disk full, read-only, I/O error) is for the log, not for the sender.
-      throw new DomainError('unavailable', 'the event store could not write to disk; nothing of this request was stored, send it again', { cause: (err as Error).message });
+      throw new DomainError('unavailable', 'the event store could not write to disk; nothing of this request was stored, send it again', undefined, { cause: err });
     }
   }
 
