@@ -31,3 +31,9 @@ export function manualClock(nowMs: number): Clock & { set(ms: number): void; adv
     advance: (ms: number) => void (now += ms),
   });
 }
+
+/** A clock that starts at `startMs` and runs `factor` times faster than `base` (soak runs). */
+export function acceleratedClock(startMs: number, factor: number, base: Clock = systemClock): Clock {
+  const realStart = base();
+  return () => startMs + (base() - realStart) * factor;
+}

@@ -3,7 +3,7 @@
  * (server/http-errors.ts) holds the one map from kind to status.
  */
 
-export const ERROR_KINDS = ['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_large', 'unavailable'] as const;
+export const ERROR_KINDS = ['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_large', 'unsupported_type', 'unavailable'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** An error the caller can act on; `message` names what is wrong and is safe to show. */

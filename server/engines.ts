@@ -82,6 +82,7 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     log,
     store,
     clock: c.clock,
+    retentionDays: c.retentionDays,
     counters: {
       applied: (n) => c.telemetry.eventsApplied.inc(n),
       duplicates: (n) => c.telemetry.eventsDuplicate.inc({ source: 'stream' }, n),

@@ -14,6 +14,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  unsupported_type: 415,
   unavailable: 503,
 };
 
@@ -33,7 +34,9 @@ export function errorHandler(logger: Pick<Logger, 'error'>) {
     let body: { error: string; details?: unknown };
     if (err instanceof DomainError) body = err.details === undefined ? { error: err.message } : { error: err.message, details: err.details };
     else if (status === 413) body = { error: 'the body is too large' };
-    else if (status < 500) body = { error: (err as Error).message };
+    // NOTE: a library's message may quote what was sent (a header, a charset): say what kind of thing failed instead.
+    else if (status === 415) body = { error: 'the body is in an encoding or type this API does not take' };
+    else if (status < 500) body = { error: 'the request could not be read' };
     else body = { error: 'internal error' };
     if (!res.headersSent) res.status(status).json(body);
   };

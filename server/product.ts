@@ -12,7 +12,7 @@ import { createSimulator, type Simulator } from '../seed/simulator.js';
 import type { Alerting } from './alerts/alerting.js';
 import { createAlerting, type AlertingDeps } from './alerts/create-alerting.js';
 import { createApp, type App } from './app.js';
-import { productVersion, startRecord } from './audit/audit-records.js';
+import { productVersion, recordAuthBurst, startRecord } from './audit/audit-records.js';
 import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
@@ -116,6 +116,10 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     retentionDays: deps.retentionDays,
     alerting,
     audit: engines.auditLog,
+    onAuthBurst: (address, failures) =>
+      void recordAuthBurst(engines.auditLog, clock, ids, address, failures).catch((err: unknown) =>
+        logger.error({ err, address }, 'a burst of failed authentication was NOT recorded on the audit trail'),
+      ),
     routes: demo?.routes,
   });
 

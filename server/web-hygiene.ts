@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { DomainError } from '../contracts/errors.js';
 
 /** A Host header value: a name or address, an optional port, nothing else. */
 const HOST_VALUE = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -65,7 +66,7 @@ export function jsonBodiesOnly(): RequestHandler {
     if (type === undefined && !hasBody) return next();
     const media = type?.split(';')[0].trim().toLowerCase();
     if (media !== undefined && JSON_MEDIA_TYPES.includes(media)) return next();
-    next(Object.assign(new Error(`the body must be JSON: Content-Type ${JSON_MEDIA_TYPES.join(' or ')}`), { status: 415 }));
+    next(new DomainError('unsupported_type', `the body must be JSON: Content-Type ${JSON_MEDIA_TYPES.join(' or ')}`));
   };
 }
 
@@ -106,7 +107,7 @@ export function openModeRefusal(headers: IncomingHttpHeaders): string | undefine
 export function loopbackOnly(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const why = openModeRefusal(req.headers);
-    next(why === undefined ? undefined : Object.assign(new Error(why), { status: 403 }));
+    next(why === undefined ? undefined : new DomainError('forbidden', why));
   };
 }
 

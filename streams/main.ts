@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       config,
       log,
       store,
+      retentionDays: env.RETENTION_DAYS,
       group: env.STREAMS_GROUP,
       topic: env.STREAMS_TOPIC,
       dlqTopic: env.STREAMS_DLQ_TOPIC,

@@ -133,6 +133,10 @@ describe('capacity desk', () => {
     expect(toNorth.last_error).toMatch(/no answer within 300 ms; gave up after 4 attempts/);
     expect(toSouth).toMatchObject({ partner: 'south', agents_requested: 6, escalated_from: toNorth.request_id, state: 'awaiting_response' });
     expect(s.deliveries).toHaveLength(1);
+    // North answers the request it never got: the refusal says why, not "too late".
+    const late = desk.respond(toNorth.request_id, north, { decision: 'accepted' });
+    await expect(late).rejects.toMatchObject({ kind: 'conflict', details: { state: 'undeliverable', escalated_to: toSouth.request_id } });
+    await expect(late).rejects.toThrow(/could not be delivered \(no answer within 300 ms; gave up after 4 attempts\) and is closed; what it asked for went to request/);
   });
 
   it('escalates a decline, the rest of a partial answer, and silence past respond_by', async () => {

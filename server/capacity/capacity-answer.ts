@@ -39,6 +39,12 @@ export function checkAnswer(r: CapacityRequest, principal: Principal, body: unkn
     if (r.state === decision && r.agents_committed === committed) return { decision, committed, repeat: true };
     throw new DomainError('conflict', `capacity request "${id}" was already answered: ${r.state}`, { state: r.state, agents_committed: r.agents_committed });
   }
+  if (r.state === 'undeliverable') {
+    // NOTE: last_error is the product's own text about the delivery (an HTTP status, a timeout), never input.
+    const why = r.last_error ? ` (${r.last_error})` : '';
+    const next = r.escalated_to ? `; what it asked for went to request "${r.escalated_to}"` : '';
+    throw new DomainError('conflict', `capacity request "${id}" could not be delivered${why} and is closed${next}`, { state: r.state, last_error: r.last_error, escalated_to: r.escalated_to });
+  }
   if (!OPEN_CAPACITY_STATES.includes(r.state)) {
     throw new DomainError('conflict', `capacity request "${id}" is ${r.state}: the answer came after respond_by (${r.respond_by})`, { state: r.state, escalated_to: r.escalated_to });
   }

@@ -13,8 +13,9 @@ export class EmbeddedMetricsStore implements MetricsStore {
   readonly kind = 'embedded' as const;
   readonly engine: MetricsEngine;
 
-  constructor(config: OpsConfig, private readonly clock: Clock = systemClock) {
-    this.engine = new MetricsEngine(config);
+  /** `keepMs`: how long the engine keeps closed tasks and event ids (see MetricsEngine). */
+  constructor(config: OpsConfig, private readonly clock: Clock = systemClock, keepMs?: number) {
+    this.engine = new MetricsEngine(config, keepMs);
   }
 
   async apply(events: readonly OpsEvent[]): Promise<ApplyResult> {

@@ -17,7 +17,7 @@ import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
 import { WindowAggregate, type WindowEdges } from './window-aggregate.js';
 
-/** How long closed tasks, minute buckets and event ids are kept: the longest history view, plus a day. */
+/** How long closed tasks, minute buckets and event ids are kept by default: the longest history view, plus a day. */
 export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
@@ -70,7 +70,15 @@ export class MetricsEngine {
   private readonly scratchBefore = blankContribution();
   private readonly scratchAfter = blankContribution();
 
-  constructor(private readonly config: OpsConfig) {
+  /**
+   * `keepMs`: how long closed tasks, minute buckets and event ids are kept (default RETENTION_MS).
+   * NOTE: it must cover the age past which ingest refuses events as too old, or a resent old event
+   * whose id was forgotten would count again.
+   */
+  constructor(
+    private readonly config: OpsConfig,
+    private readonly keepMs = RETENTION_MS,
+  ) {
     for (const q of config.queues) this.queues.set(q.id, new QueueState(q, teamsForQueue(config, q.id), this.edges));
   }
 
@@ -121,7 +129,7 @@ export class MetricsEngine {
       for (const agg of q.teams.values()) agg.slide(prevNow);
     }
     const day = Math.floor(nowMs / DAY_MS);
-    if (day > this.forgottenDay) this.forgetBefore(nowMs - RETENTION_MS, day);
+    if (day > this.forgottenDay) this.forgetBefore(nowMs - this.keepMs, day);
   }
 
   private applyAt(event: OpsEvent, at: number): void {
