@@ -1,8 +1,8 @@
 /**
  * The durable embedded default (`DATA_DIR`): the event log's appends are stored in SQLite before
  * they are taken, the metrics store is rebuilt from them at start (progress in the log), capacity
- * requests and the audit trail live in the same database, and retention trims events older than
- * `RETENTION_DAYS`.
+ * requests, alerts and the audit trail live in the same database, and retention trims what is
+ * older than `RETENTION_DAYS` (the audit trail excepted).
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../contracts/clock.js';
@@ -34,6 +34,21 @@ export interface DurableEmbedded {
   close(): void;
 }
 
+/**
+ * Retention: deletes stored appends (every topic: events, the DLQ, capacity changes published)
+ * whose newest record is older than `beforeMs`, capacity requests created before it and alerts
+ * last changed before it. The audit trail is kept: it outlives the history it accounts for.
+ * SQLite reuses the freed pages, so the file stops growing once the first cycle has passed.
+ */
+export function trimBefore(dataDir: DataDir, beforeMs: number): { appends: number; capacityChanges: number; alerts: number } {
+  const db = dataDir.db;
+  return db.transaction(() => ({
+    appends: db.prepare('DELETE FROM log_batches WHERE newest_at < ?').run(beforeMs).changes,
+    capacityChanges: db.prepare('DELETE FROM capacity_changes WHERE created_at < ?').run(beforeMs).changes,
+    alerts: db.prepare('DELETE FROM alerts WHERE updated_at < ?').run(beforeMs).changes,
+  }))();
+}
+
 /** Opens the data directory, rebuilds the store from it and starts retention. */
 export async function openDurableEmbedded(o: { dir: string; retentionDays: number; config: OpsConfig; clock: Clock; logger: Logger }): Promise<DurableEmbedded> {
   const dataDir = openDataDir(o.dir);
@@ -41,8 +56,8 @@ export async function openDurableEmbedded(o: { dir: string; retentionDays: numbe
     const journal = new SqliteLogJournal(dataDir, (topic, value, now) => (topic === EVENTS_TOPIC ? occurredAtOf(value, now) : now), o.clock);
     const retentionMs = o.retentionDays * DAY_MS;
     const trim = () => {
-      const removed = journal.trim(EVENTS_TOPIC, o.clock() - retentionMs);
-      if (removed > 0) o.logger.info({ removed, retention_days: o.retentionDays }, 'retention: old events trimmed from the data directory');
+      const removed = trimBefore(dataDir, o.clock() - retentionMs);
+      if (removed.appends + removed.capacityChanges + removed.alerts > 0) o.logger.info({ ...removed, retention_days: o.retentionDays }, 'retention: old data trimmed from the data directory');
     };
     trim();
     // Event ids are remembered a day longer than ingest takes events: a resent one is always a duplicate.

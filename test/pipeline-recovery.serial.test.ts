@@ -28,8 +28,17 @@ const engines = await requireEngines();
 const config = loadConfig(DEFAULT_CONFIG_PATH);
 const quiet = pino({ level: 'silent' });
 
-/** A Monday morning in the past: 06:00 to 11:00 UTC, about 14,000 events. */
-const START = Date.parse('2026-03-02T06:00:00.000Z');
+/**
+ * A Monday morning of the last week or two: 06:00 to 11:00 UTC, about 14,000 events. NOTE: recent
+ * on purpose: the worker refuses events older than RETENTION_DAYS (35) as too old.
+ */
+const START = lastMondayMorning(Date.now() - 24 * 3_600_000);
+function lastMondayMorning(beforeMs: number): number {
+  const day = new Date(beforeMs);
+  day.setUTCHours(6, 0, 0, 0);
+  while (day.getUTCDay() !== 1 || day.getTime() > beforeMs) day.setTime(day.getTime() - 24 * 3_600_000);
+  return day.getTime();
+}
 const HOURS = 5;
 const NOW = START + HOURS * 3_600_000;
 const EVENTS: OpsEvent[] = modelEvents(config, START, HOURS, 20260302);

@@ -21,7 +21,7 @@ const MIGRATIONS: readonly string[] = [
      newest_at INTEGER NOT NULL, keys TEXT NOT NULL, vals TEXT NOT NULL, headers TEXT,
      PRIMARY KEY (topic, partition, first_offset)
    ) WITHOUT ROWID;
-   CREATE INDEX log_batches_newest ON log_batches (topic, newest_at);
+   CREATE INDEX log_batches_newest ON log_batches (newest_at);
    CREATE TABLE log_ends (topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, partition)) WITHOUT ROWID;
    CREATE TABLE capacity_changes (
      request_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, created_at INTEGER NOT NULL, change TEXT NOT NULL,

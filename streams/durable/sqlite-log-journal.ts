@@ -42,7 +42,6 @@ export class SqliteLogJournal implements LogJournal {
   private readonly advance;
   private readonly selectEnds;
   private readonly selectFrom;
-  private readonly deleteBefore;
   private readonly writeAll;
 
   constructor(
@@ -57,7 +56,6 @@ export class SqliteLogJournal implements LogJournal {
     );
     this.selectEnds = db.prepare('SELECT partition, next_offset FROM log_ends WHERE topic = ?');
     this.selectFrom = db.prepare('SELECT partition, first_offset, keys, vals, headers FROM log_batches WHERE topic = ? AND partition = ? AND first_offset >= ? ORDER BY first_offset LIMIT ?');
-    this.deleteBefore = db.prepare('DELETE FROM log_batches WHERE topic = ? AND newest_at < ?');
     this.writeAll = db.transaction((topic: string, records: readonly LogRecord[], now: number) => {
       for (const run of byPartition(records)) {
         let newest = -Infinity;
@@ -95,11 +93,6 @@ export class SqliteLogJournal implements LogJournal {
         from = rows[rows.length - 1].first_offset + 1;
       }
     }
-  }
-
-  /** Deletes a topic's stored appends whose newest record is older than `beforeMs`; returns how many. */
-  trim(topic: string, beforeMs: number): number {
-    return this.deleteBefore.run(topic, beforeMs).changes;
   }
 }
 
