@@ -15,6 +15,8 @@ export interface LogRecord extends LogMessage {
   topic: string;
   partition: number;
   offset: number;
+  /** Why the value's bytes could not be read as text (then `value` is a lossy reading of them). */
+  valueError?: string;
 }
 
 /**

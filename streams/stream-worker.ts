@@ -25,7 +25,8 @@ const HEARTBEAT_EVERY_MS = 1000;
 export type RecordResult = { kind: 'ok'; event: OpsEvent } | { kind: 'dlq'; reason: string };
 
 /** Decodes and validates one record; never throws: whatever it cannot handle is a DLQ reason. */
-export function decodeRecord(record: Pick<LogRecord, 'value'>, config: OpsConfig, nowMs: number, options: EventCheckOptions = {}): RecordResult {
+export function decodeRecord(record: Pick<LogRecord, 'value' | 'valueError'>, config: OpsConfig, nowMs: number, options: EventCheckOptions = {}): RecordResult {
+  if (record.valueError) return { kind: 'dlq', reason: record.valueError };
   if (typeof record.value !== 'string') return { kind: 'dlq', reason: 'value is missing' };
   let raw: unknown;
   try {

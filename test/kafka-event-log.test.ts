@@ -3,11 +3,14 @@
  * the offsets `append` returns, committed positions across a stop and a restart, and that
  * nothing resolved means nothing committed.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { ConsumedBatch, LogConsumer, LogMessage, LogRecord } from '../contracts/event-log.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
 import { partitionFor } from '../streams/partitioner.js';
+import { decodeRecord } from '../streams/stream-worker.js';
+import { refConfig } from './support/random-events.js';
 import { createTestTopics, describeWithEngines, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
 
 const engines = await requireEngines();
@@ -142,6 +145,23 @@ describeWithEngines(engines, 'Kafka event log (real broker)', () => {
     const positions = await log.positions(topics.events, partial);
     for (const [p, offset] of firstResolved) expect(positions.get(p), `partition ${p}`).toBe(offset + 1);
     expect(total).toBeGreaterThan(6);
+  });
+
+  it('marks a value whose bytes are not UTF-8 instead of reading them as another text, and the worker dead-letters it', async () => {
+    // Written with kafkajs itself: the product's producer only sends text.
+    const kafka = new Kafka({ brokers: engines.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const bad = Buffer.from([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]); // {"id":"\xc3(" : a broken sequence
+    await producer.send({ topic: topics.dlq, messages: [{ key: 'bytes-1', value: bad }, { key: 'bytes-2', value: '{"id":"fine"}' }] });
+    await producer.disconnect();
+    const { records, consumer } = await collect(log, topics.dlq, uniqueName('bytes'), lastOf);
+    await waitFor('both records', () => records.filter((r) => r.key.startsWith('bytes-')).length === 2);
+    await consumer.stop();
+    const byKey = new Map(records.map((r) => [r.key, r]));
+    expect(byKey.get('bytes-1')!.valueError).toBe('value is not valid UTF-8');
+    expect(byKey.get('bytes-2')!.valueError).toBeUndefined();
+    expect(decodeRecord(byKey.get('bytes-1')!, refConfig, Date.now())).toEqual({ kind: 'dlq', reason: 'value is not valid UTF-8' });
   });
 
   it('says which topic is missing instead of creating it', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ConsumeOptions, LogRecord } from '../../contracts/event-log.js';
 import { backoffDelay, type BackoffPolicy } from '../backoff.js';
 import { RETRY } from './kafka-client.js';
+import { isUtf8 } from 'node:buffer';
 
 /** Between redeliveries of records whose handler failed. */
 const CONSUMER_RETRY: BackoffPolicy = { baseMs: 100, maxMs: 5000 };
@@ -107,6 +108,8 @@ export class KafkaLogConsumer {
       key: m.key?.toString('utf8') ?? '',
       value: m.value?.toString('utf8') ?? '',
       headers: decodeHeaders(m.headers),
+      // NOTE: toString replaces bad bytes with U+FFFD, so two different values could read alike: say so instead.
+      ...(m.value && !isUtf8(m.value) ? { valueError: 'value is not valid UTF-8' } : {}),
     }));
     try {
       await this.options.onBatch({
