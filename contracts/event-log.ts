@@ -8,6 +8,12 @@ export interface LogMessage {
   key: string;
   value: string;
   headers?: Record<string, string>;
+  /**
+   * The value as its writer validated it, when writer and reader share a process (the embedded
+   * log keeps it in memory, never on disk): a reader may use it instead of parsing `value` again.
+   * Adapters that cross a process (Kafka) drop it.
+   */
+  validated?: unknown;
 }
 
 /** A record as consumed, with where it sits in the log. */

@@ -1,27 +1,58 @@
 /**
  * The durable embedded default's figures (issue 9), printed by `npm run bench`, never asserted:
- *   1. HTTP ingest into a data directory: events/s with 10,000-event batches, one connection and four;
+ *   1. HTTP ingest into a data directory: events/s with 10,000-event batches, one connection and four,
+ *      the server in a process of its own (as `npm start` runs it), the load from this one;
  *   2. start-up with 1,000,000 stored events: time until live numbers (the replay into the store);
  *   3. data directory size per million events.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { OpsConfig } from '../contracts/config.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { eventKey } from '../contracts/events.js';
-import { createProduct } from '../server/product.js';
 import { openDurableEmbedded } from '../server/durable-engines.js';
 import { lifecycleEvents } from './bench-events.js';
 
 const quiet = pino({ level: 'silent' });
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** The server as `npm start` runs it (no simulator), in a process of its own: the load comes from this one. */
+async function startServer(dataDir: string, now: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), SIMULATOR: 'off', DATA_DIR: dataDir, CLOCK_AT: new Date(now).toISOString(), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (tries > 300) throw new Error('the server did not answer within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => new Promise((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')) };
+}
 
 async function ingestRate(config: OpsConfig, now: number, connections: number, events: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'occ-bench-'));
-  const product = await createProduct({ config, logger: quiet, clock: () => now, engines: { dataDir: dir } });
-  const url = await product.listen(0, '127.0.0.1');
+  const server = await startServer(dir, now);
   const all = [...lifecycleEvents(config, events, now, 6 * 3600_000, connections, `h${connections}`)];
   const bodies: string[] = [];
   for (let i = 0; i < all.length; i += 10_000) bodies.push(JSON.stringify(all.slice(i, i + 10_000)));
@@ -32,7 +63,7 @@ async function ingestRate(config: OpsConfig, now: number, connections: number, e
       while (next < bodies.length) {
         const body = bodies[next++];
         // NOTE: fetch keeps each sender's connection alive: `connections` senders, as many sockets.
-        const res = await fetch(`${url}/api/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const res = await fetch(`${server.url}/api/events`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
         const answer = (await res.json()) as { accepted: number };
         if (res.status !== 202 || answer.accepted !== 10_000) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer).slice(0, 200)}`);
       }
@@ -40,7 +71,7 @@ async function ingestRate(config: OpsConfig, now: number, connections: number, e
   );
   const seconds = (performance.now() - t0) / 1000;
   console.log(`durable HTTP ingest, ${connections} connection${connections > 1 ? 's' : ''}: ${fmt(all.length)} events in 10,000-event batches in ${seconds.toFixed(2)} s = ${fmt(all.length / seconds)} events/s${connections === 4 ? ' (target >= 100,000)' : ''}`);
-  await product.stop();
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -53,7 +53,7 @@ export function trimBefore(dataDir: DataDir, beforeMs: number): { appends: numbe
 export async function openDurableEmbedded(o: { dir: string; retentionDays: number; config: OpsConfig; clock: Clock; logger: Logger }): Promise<DurableEmbedded> {
   const dataDir = openDataDir(o.dir);
   try {
-    const journal = new SqliteLogJournal(dataDir, (topic, value, now) => (topic === EVENTS_TOPIC ? occurredAtOf(value, now) : now), o.clock);
+    const journal = new SqliteLogJournal(dataDir, (topic, record, now) => (topic === EVENTS_TOPIC ? occurredAtOf(record, now) : now), o.clock);
     const retentionMs = o.retentionDays * DAY_MS;
     const trim = () => {
       const removed = trimBefore(dataDir, o.clock() - retentionMs);

@@ -18,13 +18,18 @@ export interface LogJournal {
 }
 
 /** A stored record's time for retention: for task events their `occurred_at`, else when stored. */
-export type RecordTime = (topic: string, value: string, nowMs: number) => number;
+export type RecordTime = (topic: string, record: LogRecord, nowMs: number) => number;
 
 const OCCURRED_AT = /"occurred_at":"([^"]{1,40})"/;
 
-/** `occurred_at` of an event as the log stores it (JSON written by the product), or `fallback`. */
-export function occurredAtOf(value: string, fallback: number): number {
-  const match = OCCURRED_AT.exec(value);
+/** `occurred_at` of an event record (validated in process, or JSON written by the product), or `fallback`. */
+export function occurredAtOf(record: LogRecord, fallback: number): number {
+  const validated = record.validated as { occurred_at?: unknown } | undefined;
+  if (typeof validated?.occurred_at === 'string') {
+    const ms = Date.parse(validated.occurred_at);
+    if (Number.isFinite(ms)) return ms;
+  }
+  const match = OCCURRED_AT.exec(record.value);
   const ms = match ? Date.parse(match[1]) : NaN;
   return Number.isFinite(ms) ? ms : fallback;
 }
@@ -59,7 +64,7 @@ export class SqliteLogJournal implements LogJournal {
     this.writeAll = db.transaction((topic: string, records: readonly LogRecord[], now: number) => {
       for (const run of byPartition(records)) {
         let newest = -Infinity;
-        for (const r of run) newest = Math.max(newest, this.timeOf(topic, r.value, now));
+        for (const r of run) newest = Math.max(newest, this.timeOf(topic, r, now));
         const headers = run.some((r) => r.headers) ? JSON.stringify(run.map((r) => r.headers ?? null)) : null;
         this.insert.run(topic, run[0].partition, run[0].offset, run.length, newest, JSON.stringify(run.map((r) => r.key)), run.map((r) => r.value).join('\n'), headers);
         this.advance.run(topic, run[0].partition, run[run.length - 1].offset + 1);

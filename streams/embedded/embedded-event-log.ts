@@ -82,7 +82,7 @@ export class EmbeddedEventLog implements EventLog {
     for (const m of messages) {
       const partition = partitionFor(m.key, topic.partitions.length);
       const offset = next[partition]++;
-      records.push({ topic: topicName, partition, offset, key: m.key, value: m.value, headers: m.headers });
+      records.push({ topic: topicName, partition, offset, key: m.key, value: m.value, headers: m.headers, validated: m.validated });
       last.set(partition, offset);
     }
     // Stored first: what the journal refused is not taken at all (it throws, the caller answers 503).
