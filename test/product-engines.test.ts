@@ -75,7 +75,14 @@ describeWithEngines(engines, 'the server on Kafka and ClickHouse', () => {
     for (const record of started) {
       expect(record).toMatchObject({ actor: 'system', role: 'system', target: 'server', details: { engines: { log: 'kafka', store: 'clickhouse' }, config_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     }
+    // A server restarted keeps the trail: it lives in ClickHouse, not in the server.
     expect(await a.stop()).toBe(0);
+    const again = await startServerProcess(env);
+    servers.push(again);
+    const after = (await (await fetch(`${again.url}/api/audit?action=server.started`)).json()).records as { id: string }[];
+    expect(after).toHaveLength(3);
+    expect(after.slice(1)).toEqual(started);
+    expect(await again.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   });
 });
