@@ -7,6 +7,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { LogMessage } from '../../contracts/event-log.js';
 import { partitionFor } from '../partitioner.js';
 import { RETRY } from './kafka-client.js';
+import { DomainError } from '../../contracts/errors.js';
 
 /** The broker refuses a record batch over `message.max.bytes` (1 MiB by default); stay below. */
 const MAX_PARTITION_BYTES_PER_SEND = 900 * 1024;
@@ -106,6 +107,11 @@ export class KafkaLogProducer {
         }
       }
       return last;
+    }).catch((err: unknown) => {
+      // NOTE: a log that does not take the batch is an outage, not a bad request: 503, send again.
+      if (err instanceof DomainError) throw err;
+      const missing = err instanceof Error && /does not exist/.test(err.message);
+      throw new DomainError('unavailable', missing ? (err as Error).message : 'the event log (Kafka) did not take these events; none of them is confirmed, send them again', undefined, { cause: err });
     });
     this.appendChain = run.catch(() => undefined);
     return run;
