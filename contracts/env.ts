@@ -53,6 +53,10 @@ const serverSchema = sharedSchema.extend(simulatorSchema.shape).extend({
   DATA_DIR: z.string().min(1).default('./data'),
   /** How long history is kept; older events are trimmed, and rejected as too old. */
   RETENTION_DAYS: numeric(finite().int('must be a whole number of days').min(1, 'must be >= 1').max(3650, 'must be at most 3650')).default(35),
+  /** How often the alerting evaluates (default 15000 ms); demos and tests make it shorter. */
+  ALERT_EVALUATE_MS: numeric(finite().int('must be whole milliseconds').min(100, 'must be >= 100').max(3_600_000, 'must be at most 3600000')).optional(),
+  /** How long a demand peak is pending before it fires (default 120000 ms, domain time); demos and tests make it shorter. */
+  ALERT_HOLD_MS: numeric(finite().int('must be whole milliseconds').min(0, 'must be >= 0').max(3_600_000, 'must be at most 3600000')).optional(),
 });
 
 const workerSchema = sharedSchema.extend({

@@ -18,6 +18,14 @@
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Several servers (contracts/topics.ts): the leader election's one-partition topic, the alert book
+# the leader publishes, and the commands followers forward to it with the leader's replies.
+KAFKA_TOPICS+=(
+  "ops.alerts:1"
+  "ops.leader:1"
+  "ops.commands:1"
+  "ops.command-replies:3"
+)
 
 KAFKA_MARKER="$KAFKA_CONF/server.properties"
 KAFKA_TOOLS_JAVA_OPTS=(-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1

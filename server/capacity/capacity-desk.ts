@@ -9,9 +9,11 @@
 import { randomIds, systemClock, type Clock, type IdSource } from '../../contracts/clock.js';
 import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
 import type { EventLog } from '../../contracts/event-log.js';
-import type { Alert, CapacityRequest } from '../../contracts/alerts.js';
+import type { Alert, CapacityChange, CapacityRequest } from '../../contracts/alerts.js';
+import { DomainError } from '../../contracts/errors.js';
 import type { Principal } from '../access.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { checkAnswer } from './capacity-answer.js';
 import { CapacityDelivery } from './capacity-delivery.js';
 import { CapacityJournal, type JournalRetry } from './capacity-journal.js';
 import { CapacityRounds, type DeskLogger, type EscalationPolicy } from './capacity-rounds.js';
@@ -21,6 +23,9 @@ import { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
 export { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
 export { webhookBody } from './capacity-delivery.js';
 export type { DeskLogger, EscalationPolicy } from './capacity-rounds.js';
+
+/** Takes a partner's answer to the leading server and resolves with its reply (several servers). */
+export type AnswerForward = (id: string, principal: Principal, body: unknown) => Promise<CapacityRequest>;
 
 export interface CapacityDeskOptions {
   config: OpsConfig;
@@ -55,16 +60,21 @@ export interface CapacityDeskOptions {
    * at most this often (default 15 min): a surge that keeps growing gets topped up.
    */
   topUpMinutes?: number;
+  /** Headers on every change published to `ops.capacity-requests` (the deployment, for relaying servers). */
+  publishHeaders?: Record<string, string>;
 }
 
 export class CapacityDesk {
   private readonly journal: CapacityJournal;
   private readonly rounds: CapacityRounds;
-  private readonly delivery: CapacityDelivery;
+  private delivery: CapacityDelivery;
+  private deliveryClosed = false;
+  /** Set while another server leads: answers are checked here, then taken to it. */
+  private forward: AnswerForward | undefined;
 
   constructor(private readonly o: CapacityDeskOptions) {
     const random = o.random ?? Math.random;
-    this.journal = new CapacityJournal(o.store, o.log, o.logger, { retry: o.storeRetry, random, audit: o.audit, ids: o.ids });
+    this.journal = new CapacityJournal(o.store, o.log, o.logger, { retry: o.storeRetry, random, audit: o.audit, ids: o.ids, headers: o.publishHeaders });
     this.rounds = new CapacityRounds({
       config: o.config,
       journal: this.journal,
@@ -76,17 +86,40 @@ export class CapacityDesk {
       topUpMs: (o.topUpMinutes ?? 15) * 60_000,
       deliver: (id) => this.delivery.start(id),
     });
-    this.delivery = new CapacityDelivery({
+    this.delivery = this.newDelivery();
+  }
+
+  private newDelivery(): CapacityDelivery {
+    const o = this.o;
+    return new CapacityDelivery({
       config: o.config,
       progress: this.rounds,
       secret: o.secret,
       clock: o.clock,
       wallClock: o.wallClock ?? systemClock,
       fetch: o.fetch ?? globalThis.fetch,
-      random,
+      random: o.random ?? Math.random,
       policy: { ...DEFAULT_DELIVERY, ...o.delivery },
       logger: o.logger,
     });
+  }
+
+  /** Another server leads: answers are checked against this desk's view, then forwarded to it. */
+  follow(forward: AnswerForward): void {
+    this.forward = forward;
+  }
+
+  /** This server leads (again): rounds and deliveries run here; `restore()` next resumes them. */
+  lead(): void {
+    this.forward = undefined;
+    this.rounds.reopen();
+    if (this.deliveryClosed) this.delivery = this.newDelivery();
+    this.deliveryClosed = false;
+  }
+
+  /** A change the leading server published, shown by a follower. */
+  mirror(change: CapacityChange): Promise<void> {
+    return this.rounds.mirror(change);
   }
 
   /** Partners contracted for a queue that take capacity requests, in configuration order. */
@@ -97,7 +130,8 @@ export class CapacityDesk {
   /** Loads what the store holds (a restart): open rounds continue, deliveries in progress resume. */
   async restore(): Promise<void> {
     const stored = await this.journal.load(this.o.clock() - 7 * 24 * 3600_000);
-    for (const id of this.rounds.restore(stored)) this.delivery.start(id);
+    // NOTE: only the leading server delivers; a follower shows what the store holds.
+    for (const id of this.rounds.restore(stored)) if (!this.forward) this.delivery.start(id);
   }
 
   /**
@@ -115,8 +149,15 @@ export class CapacityDesk {
    * after `respond_by`), or 'unavailable' when the store did not take it (the request is left as
    * it was: the partner's retry is taken).
    */
-  respond(id: string, principal: Principal, body: unknown): Promise<CapacityRequest> {
-    return this.rounds.answer(id, principal, body);
+  async respond(id: string, principal: Principal, body: unknown): Promise<CapacityRequest> {
+    const forward = this.forward;
+    if (!forward) return this.rounds.answer(id, principal, body);
+    // NOTE: the same checks as the leader's, against this server's view, so a wrong answer gets the
+    // same status without a trip; the leader checks again against its own before it stores anything.
+    const r = this.rounds.get(id);
+    if (!r) throw new DomainError('not_found', `no capacity request "${id}"`);
+    if (checkAnswer(r, principal, body).repeat) return r;
+    return forward(id, principal, body);
   }
 
   /** Expires what is past `respond_by` and escalates it; the alerting calls this every evaluation. */
@@ -151,6 +192,7 @@ export class CapacityDesk {
   /** Stops retrying, waits for attempts in flight and for the changes to be stored. */
   async close(): Promise<void> {
     this.rounds.close();
+    this.deliveryClosed = true;
     await this.delivery.close();
     await this.idle();
   }

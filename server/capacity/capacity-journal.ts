@@ -44,17 +44,19 @@ export class CapacityJournal {
   private readonly random: () => number;
   private readonly audit: AuditLog | undefined;
   private readonly ids: IdSource;
+  private readonly headers: Record<string, string> | undefined;
 
   constructor(
     private readonly store: CapacityStore,
     private readonly log: Pick<EventLog, 'append'>,
     private readonly logger: JournalLogger,
-    options: { retry?: Partial<JournalRetry>; random?: () => number; audit?: AuditLog; ids?: IdSource } = {},
+    options: { retry?: Partial<JournalRetry>; random?: () => number; audit?: AuditLog; ids?: IdSource; headers?: Record<string, string> } = {},
   ) {
     this.retry = { ...DEFAULT_JOURNAL_RETRY, ...options.retry };
     this.random = options.random ?? Math.random;
     this.audit = options.audit;
     this.ids = options.ids ?? randomIds;
+    this.headers = options.headers;
   }
 
   /**
@@ -97,7 +99,7 @@ export class CapacityJournal {
       const audited = await this.withRetries(() => this.audit!.append([record]));
       if (!audited.ok) this.logger.error({ err: audited.err, request: key, change: change.change, audit: record.id }, 'capacity change stored but its audit record NOT stored');
     }
-    const published = await this.withRetries(() => this.log.append(CAPACITY_TOPIC, [{ key, value: JSON.stringify(change) }]));
+    const published = await this.withRetries(() => this.log.append(CAPACITY_TOPIC, [{ key, value: JSON.stringify(change), ...(this.headers && { headers: this.headers }) }]));
     if (!published.ok) this.logger.error({ err: published.err, request: key, change: change.change }, `capacity change NOT published to ${CAPACITY_TOPIC}`);
   }
 

@@ -16,7 +16,7 @@
 import type { Clock, IdSource } from '../../contracts/clock.js';
 import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
 import { DomainError } from '../../contracts/errors.js';
-import { OPEN_CAPACITY_STATES, type Alert, type CapacityRequest } from '../../contracts/alerts.js';
+import { OPEN_CAPACITY_STATES, type Alert, type CapacityChange, type CapacityRequest } from '../../contracts/alerts.js';
 import type { Principal } from '../access.js';
 import { checkAnswer } from './capacity-answer.js';
 import type { CapacityJournal, StoredRequest } from './capacity-journal.js';
@@ -72,6 +72,8 @@ export class CapacityRounds {
 
   /** Takes what the store holds, oldest first (a restart); returns the requests still to deliver. */
   restore(stored: readonly StoredRequest[]): string[] {
+    // A server taking the lead reloads what it relayed as a follower: the store's word replaces it.
+    for (const map of [this.requests, this.seqs, this.order, this.rounds]) map.clear();
     for (const { request: r, seq } of stored) {
       this.requests.set(r.request_id, r);
       this.order.set(r.request_id, this.order.size);
@@ -203,6 +205,24 @@ export class CapacityRounds {
   /** No new rounds or escalations from now on; answers are still taken. */
   close(): void {
     this.closed = true;
+  }
+
+  /** Takes rounds and escalations again (a server leading once more). */
+  reopen(): void {
+    this.closed = false;
+  }
+
+  /** A change the leading server published (a follower's view): applied when newer than what is held. */
+  mirror(change: CapacityChange): Promise<void> {
+    return this.exclusive(async () => {
+      const id = change.request.request_id;
+      if ((this.seqs.get(id) ?? 0) >= change.seq) return;
+      if (!this.order.has(id)) this.order.set(id, this.order.size);
+      this.requests.set(id, structuredClone(change.request));
+      this.seqs.set(id, change.seq);
+      const list = this.list();
+      for (const listener of this.listeners) listener(list);
+    });
   }
 
   private exclusive<T>(change: () => Promise<T>): Promise<T> {
