@@ -14,53 +14,59 @@ const id = z
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
 const queueSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
-  sla: z.strictObject({
-    target_seconds: z.int().positive(),
-    goal: z.number().gt(0).lte(1),
-  }),
-  handling_seconds: z.number().positive(),
+  id: id.describe('the queue id events carry in `queue`'),
+  name: z.string().min(1).describe('shown on the wall and the lead view'),
+  sla: z
+    .strictObject({
+      target_seconds: z.int().positive().describe('a task waiting longer than this is breached'),
+      goal: z.number().gt(0).lte(1).describe('the share of tasks to start within the target, e.g. 0.9'),
+    })
+    .describe('the service level'),
+  handling_seconds: z.number().positive().describe('mean handling time of a task, for staffing (Erlang C)'),
   /** Wall colour thresholds on SLA attainment; default: green at goal, red below goal - 0.1. */
   thresholds: z
-    .strictObject({ amber_below: z.number().gt(0).lte(1), red_below: z.number().gte(0).lt(1) })
-    .optional(),
+    .strictObject({
+      amber_below: z.number().gt(0).lte(1).describe('SLA attainment below this is amber'),
+      red_below: z.number().gte(0).lt(1).describe('SLA attainment below this is red'),
+    })
+    .optional()
+    .describe('wall colours on SLA attainment (default: amber below the goal, red below goal - 0.1)'),
 });
 
 const capacitySchema = z.strictObject({
-  webhook_url: z.url(),
-  secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
-  respond_within_seconds: z.int().positive(),
-  max_agents: z.int().positive(),
+  webhook_url: z.url().describe('where capacity requests are POSTed, signed per Standard Webhooks'),
+  secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').describe('the environment variable holding the signing secret (never the secret itself)'),
+  respond_within_seconds: z.int().positive().describe('how long the partner has to answer before the request escalates'),
+  max_agents: z.int().positive().describe('the most agents asked of this partner in one request'),
 });
 
 const teamSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
-  kind: z.enum(['inhouse', 'partner']),
-  queues: z.array(id).min(1),
-  capacity: capacitySchema.optional(),
+  id: id.describe('the team id events carry in `team`'),
+  name: z.string().min(1).describe('shown on the wall and the lead view'),
+  kind: z.enum(['inhouse', 'partner']).describe('in-house team or outsourcing partner'),
+  queues: z.array(id).min(1).describe('the queues it works; for partners, in the order they are asked for capacity'),
+  capacity: capacitySchema.optional().describe('partners only: how capacity requests reach them'),
 });
 
 export const ROLES = ['viewer', 'lead', 'admin', 'ingest', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
 
 const accessSchema = z.strictObject({
-  name: z.string().min(1),
-  role: z.enum(ROLES),
-  token_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+  name: z.string().min(1).describe('who this is, as the audit trail names it'),
+  role: z.enum(ROLES).describe('viewer < lead < admin; ingest and partner stand apart'),
+  token_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').describe('SHA-256 of the bearer token: printf %s "$TOKEN" | sha256sum'),
   /** partner: the team it speaks for. */
-  team: id.optional(),
+  team: id.optional().describe('partner: the team it answers for'),
   /** lead: the teams it may see; absent means all. */
-  teams: z.array(id).optional(),
+  teams: z.array(id).optional().describe('lead: the teams it may see (absent: all)'),
 });
 
 export const configSchema = z
   .strictObject({
-    window_minutes: z.int().min(1).max(24 * 60).default(60),
-    queues: z.array(queueSchema).min(1),
-    teams: z.array(teamSchema).min(1),
-    access: z.array(accessSchema).optional(),
+    window_minutes: z.int().min(1).max(24 * 60).default(60).describe('the window of arrivals, starts, completions, waits and SLA attainment'),
+    queues: z.array(queueSchema).min(1).describe('the work queues'),
+    teams: z.array(teamSchema).min(1).describe('in-house teams and outsourcing partners'),
+    access: z.array(accessSchema).optional().describe('bearer tokens and their roles; without it the server runs open on 127.0.0.1 only'),
   })
   .superRefine((cfg, ctx) => {
     const queueIds = new Set<string>();
