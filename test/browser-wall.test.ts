@@ -16,6 +16,23 @@ const session = useBrowserSession();
 describe('the wall', () => {
   let wall: Page;
 
+  it('without a token says how to give one, and takes #token= added later without a reload', async () => {
+    const page = await session.newPage();
+    await page.goto(`${session.server.url}/wall`);
+    await page.getByRole('alert').filter({ hasText: 'This wall needs a viewer token' }).waitFor();
+    expect(await page.locator('.token-needed code').first().textContent()).toBe(`${session.server.url}/wall#token=YOUR-TOKEN`);
+    await page.screenshot({ path: join(SHOTS, 'wall-token-needed.png') });
+    // Typed into the address bar of a running kiosk: a fragment change, not a navigation.
+    const loads: string[] = [];
+    page.on('load', () => loads.push(page.url()));
+    await page.evaluate((token) => (window.location.hash = `token=${token}`), TOKENS.wall);
+    await page.locator('[data-queue="intake"]').waitFor();
+    expect(loads).toEqual([]);
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.locator('.token-needed').count()).toBe(0);
+    await page.close();
+  });
+
   it('takes its token from the fragment, keeps it and clears it from the address bar', async () => {
     wall = await session.newPage();
     await wall.goto(`${session.server.url}/wall#token=${TOKENS.wall}`);

@@ -30,8 +30,16 @@ export function App() {
 
 function WallRoute() {
   const store = useOpsStore();
-  // The fragment is read once: it is cleared from the address bar and kept in storage.
-  const [token] = useState(() => takeAccessToken(window, TOKEN_STORAGE_KEY));
+  // The fragment is read at once and whenever `#token=` is added later (no reload needed): it is
+  // cleared from the address bar and kept in storage; a new token restarts the feed.
+  const [token, setToken] = useState(() => takeAccessToken(window, TOKEN_STORAGE_KEY));
+  useEffect(() => {
+    const onHash = () => {
+      if (/(^#|&)token=/.test(window.location.hash)) setToken(takeAccessToken(window, TOKEN_STORAGE_KEY));
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   // NOTE: the feed lives outside the error boundary, so a render fault never drops the socket.
   useEffect(() => startWallFeed(store, token), [store, token]);
   return (

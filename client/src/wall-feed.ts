@@ -30,8 +30,13 @@ export function startWallFeed(store: OpsStore, token: string | null): () => void
     token,
     subscription: { view: 'wall' },
     onConnect: () => {
+      store.getState().setAuthError(null);
       trend.refresh();
       sparklines.refresh();
+    },
+    // The wall says how to give it a token (TokenNeeded) instead of waiting for data that never comes.
+    onRefused: (reason) => {
+      if (/unauthori[sz]ed|forbidden|401|403/i.test(reason)) store.getState().setAuthError(reason);
     },
   });
   // NOTE: polled at 250 ms but stored per whole second, so the clock never skips a second and

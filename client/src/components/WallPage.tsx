@@ -12,6 +12,7 @@ import { AlertBanner } from './AlertBanner';
 import { Header } from './Header';
 import { QueueGrid } from './QueueGrid';
 import { StaleBanner } from './StaleBanner';
+import { TokenNeeded } from './TokenNeeded';
 import { TrendChart } from './TrendChart';
 
 export function WallPage() {
@@ -23,6 +24,8 @@ export function WallPage() {
   const pages = useMemo(() => paginate(queueIds, paging.perPage), [queueIds, paging.perPage]);
   const page = useRotation(pages.length, paging.rotateSeconds);
   useFullScreenOnFirstGesture();
+  const refused = useOps((s) => s.authError !== null && s.snapshot === null);
+  if (refused) return <TokenNeeded />;
   return (
     <div className={`wall${stale ? ' wall-stale' : ''}`}>
       <Header page={pages.length > 1 ? { index: page, count: pages.length } : undefined} />
