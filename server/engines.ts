@@ -58,7 +58,7 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     const log = new KafkaEventLog({ brokers: kafkaBrokers, logger: c.logger, clientId: 'ops-server' });
     try {
       const store = await openClickHouseStore({ url: clickhouseUrl, database: choice.clickhouseDatabase, config: c.config, logger: c.logger });
-      return { log, store, capacityStore: new ClickHouseCapacityStore(store.client, store.database), auditLog: new ClickHouseAuditLog(store.client, store.database) };
+      return { log, store, capacityStore: new ClickHouseCapacityStore(store.connection, store.database), auditLog: new ClickHouseAuditLog(store.connection, store.database) };
     } catch (err) {
       await log.close();
       throw err;

@@ -1,5 +1,6 @@
 /**
- * The audit trail on ClickHouse (migration 003, `audit_log`) against real ClickHouse on loopback:
+ * The audit trail on ClickHouse (migration 003, `audit_log`) against real ClickHouse, on loopback
+ * (18.16) and in-process (chDB, current ClickHouse):
  * the same records appended to it and to the in-memory adapter give the same answer to every
  * query (time bounds, action, limit, same-instant ties, a record appended twice), and values with
  * quotes, backslashes and unicode round-trip through the literal formatter.
@@ -11,19 +12,21 @@ import type { AuditQuery } from '../server/audit/audit-log.js';
 import { ClickHouseAuditLog } from '../server/audit/clickhouse-audit-log.js';
 import { EmbeddedAuditLog } from '../server/audit/embedded-audit-log.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
-import { describeWithEngines, dropDatabase, requireEngines, uniqueName } from './support/engines.js';
+import { sql } from '../streams/clickhouse/sql.js';
+import { clickHouseTargets, describeOnClickHouse, dropTestDatabase } from './support/clickhouse-targets.js';
+import { requireEngines, uniqueName } from './support/engines.js';
 import { refConfig } from './support/random-events.js';
 import { auditSamples as records, T0, MIN, iso } from './support/audit-samples.js';
 
-const engines = await requireEngines();
+const targets = await clickHouseTargets(await requireEngines());
 
-describeWithEngines(engines, 'the audit trail stored in ClickHouse (migration 003)', () => {
+describeOnClickHouse(targets, 'the audit trail stored in ClickHouse (migration 003)', (target) => {
   let metrics: ClickHouseStore;
   let clickhouse: ClickHouseAuditLog;
   const embedded = new EmbeddedAuditLog();
   beforeAll(async () => {
-    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
-    clickhouse = new ClickHouseAuditLog(metrics.client, metrics.database);
+    metrics = await openClickHouseStore({ connection: await target.connect(), database: uniqueName('ops_test'), config: refConfig });
+    clickhouse = new ClickHouseAuditLog(metrics.connection, metrics.database);
     const all = records();
     // In two appends, the second repeating a record (a retried append): it is stored once.
     for (const batch of [all.slice(0, 5), all.slice(4)]) {
@@ -33,14 +36,13 @@ describeWithEngines(engines, 'the audit trail stored in ClickHouse (migration 00
   });
   afterAll(async () => {
     if (!metrics) return;
-    const database = metrics.database;
+    await dropTestDatabase(metrics.connection, metrics.database);
     await metrics.close();
-    await dropDatabase(database);
   });
 
   it('creates audit_log as a MergeTree ordered by (at, id)', async () => {
-    const rs = await metrics.client.query({ query: `SELECT engine, sorting_key FROM system.tables WHERE database = '${metrics.database}' AND name = 'audit_log'`, format: 'JSONEachRow' });
-    expect(await rs.json()).toEqual([{ engine: 'MergeTree', sorting_key: 'at, id' }]);
+    const rows = await metrics.connection.query(sql`SELECT engine, sorting_key FROM system.tables WHERE database = ${metrics.database} AND name = 'audit_log'`);
+    expect(rows).toEqual([{ engine: 'MergeTree', sorting_key: 'at, id' }]);
   });
 
   it('answers like the in-memory adapter: newest first, ties by id, each record once, text intact', async () => {

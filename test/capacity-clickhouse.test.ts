@@ -6,10 +6,11 @@ import { ClickHouseCapacityStore } from '../server/capacity/clickhouse-capacity-
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
-import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
+import { clickHouseTargets, describeOnClickHouse, dropTestDatabase } from './support/clickhouse-targets.js';
+import { requireEngines, uniqueName } from './support/engines.js';
 import { refConfig } from './support/random-events.js';
 
-const engines = await requireEngines();
+const targets = await clickHouseTargets(await requireEngines());
 
 const T0 = Date.parse('2026-11-26T09:30:00.000Z');
 
@@ -50,19 +51,19 @@ function story(): CapacityChange[] {
   ];
 }
 
-describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 002)', () => {
+describeOnClickHouse(targets, 'capacity requests stored in ClickHouse (migration 002)', (target) => {
   let metrics: ClickHouseStore;
   beforeAll(async () => {
-    metrics = await openClickHouseStore({ url: engines.clickhouseUrl, database: uniqueName('ops_test'), config: refConfig });
+    metrics = await openClickHouseStore({ connection: await target.connect(), database: uniqueName('ops_test'), config: refConfig });
   });
   afterAll(async () => {
     if (!metrics) return;
-    await metrics.client.command({ query: `DROP DATABASE IF EXISTS ${metrics.database}` });
+    await dropTestDatabase(metrics.connection, metrics.database);
     await metrics.close();
   });
 
   it('keeps every change and answers the latest state of each request, like the embedded store', async () => {
-    const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
+    const clickhouse = new ClickHouseCapacityStore(metrics.connection, metrics.database);
     const embedded = new EmbeddedCapacityStore();
     for (const change of story()) {
       await clickhouse.record(change);
@@ -84,7 +85,7 @@ describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 
     const quiet = { error() {} };
     const log = new EmbeddedEventLog();
     const published = () => [0, 1, 2, 3, 4, 5].flatMap((p) => log.read(CAPACITY_TOPIC, p, 0, 100)).map((r) => (JSON.parse(r.value) as CapacityChange).change);
-    const clickhouse = new ClickHouseCapacityStore(metrics.client, metrics.database);
+    const clickhouse = new ClickHouseCapacityStore(metrics.connection, metrics.database);
     const journal = new CapacityJournal(clickhouse, log, quiet);
     const r3 = request('req-3', T0 + 5 * 60_000);
     await journal.write({ change: 'created', seq: 1, at: r3.created_at, request: r3 });
@@ -92,7 +93,7 @@ describeWithEngines(engines, 'capacity requests stored in ClickHouse (migration 
     expect(published()).toEqual(['created']);
 
     // ClickHouse refuses (no such database): retried, then rejected; the topic never hears of it.
-    const nowhere = new CapacityJournal(new ClickHouseCapacityStore(metrics.client, uniqueName('no_such_db')), log, quiet, { retry: { attempts: 2, backoff: { baseMs: 5, maxMs: 10 } } });
+    const nowhere = new CapacityJournal(new ClickHouseCapacityStore(metrics.connection, uniqueName('no_such_db')), log, quiet, { retry: { attempts: 2, backoff: { baseMs: 5, maxMs: 10 } } });
     await expect(nowhere.write({ change: 'accepted', seq: 2, at: r3.created_at, request: { ...r3, state: 'accepted' } })).rejects.toThrow();
     expect(published()).toEqual(['created']);
 

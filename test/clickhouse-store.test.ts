@@ -3,25 +3,27 @@ import { afterAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import type { OpsEvent } from '../contracts/events.js';
-import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
+import { clickHouseTargets, describeOnClickHouse, dropTestDatabase } from './support/clickhouse-targets.js';
+import { requireEngines, uniqueName } from './support/engines.js';
 import { KNOWN, KNOWN_REGISTRATION, KNOWN_TEAMS } from './support/known-events.js';
 import { eventSetArb, REF_NOW, refConfig } from './support/random-events.js';
 
-const engines = await requireEngines();
-const databases: ClickHouseStore[] = [];
-async function freshStore(database?: string): Promise<ClickHouseStore> {
-  const store = await openClickHouseStore({ url: engines.clickhouseUrl, database: database ?? uniqueName('ops_test'), config: refConfig });
-  databases.push(store);
-  return store;
-}
+const targets = await clickHouseTargets(await requireEngines());
 
 const withoutTime = <T extends { generated_at: string }>(x: T) => ({ ...x, generated_at: undefined });
 
-describeWithEngines(engines, 'ClickHouse store against the embedded engine', () => {
+describeOnClickHouse(targets, 'ClickHouse store against the embedded engine', (target) => {
+  const databases: ClickHouseStore[] = [];
+  /** A store on a new database, or on `database` again (a second worker or a restart: cold cache). */
+  async function freshStore(database?: string): Promise<ClickHouseStore> {
+    const store = await openClickHouseStore({ connection: await target.connect(), database: database ?? uniqueName('ops_test'), config: refConfig });
+    databases.push(store);
+    return store;
+  }
   afterAll(async () => {
     const dropped = new Set<string>();
     for (const store of databases) {
-      if (!dropped.has(store.database)) await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` });
+      if (!dropped.has(store.database)) await dropTestDatabase(store.connection, store.database);
       dropped.add(store.database);
       await store.close();
     }

@@ -1,10 +1,10 @@
 /**
  * The `AuditLog` on ClickHouse: one row per record in `audit_log` (migration 003), `details` as
  * JSON. Values reach SQL only through the literal formatter (streams/clickhouse/sql.ts); rows are
- * inserted as JSONEachRow by the client. A query reads only the time range it asks for (the table
+ * inserted as JSONEachRow data through the connection (clickhouse-port.ts). A query reads only the time range it asks for (the table
  * is ordered by `at`).
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseConnection } from '../../streams/clickhouse/clickhouse-port.js';
 import type { AuditRecord } from '../../contracts/audit.js';
 import { ident, Sql, sql } from '../../streams/clickhouse/sql.js';
 import { forStorage, type AuditLog, type AuditQuery } from './audit-log.js';
@@ -23,8 +23,8 @@ export class ClickHouseAuditLog implements AuditLog {
   readonly kind = 'clickhouse';
   private readonly db: Sql;
 
-  /** Uses a client and database whose migrations have run (openClickHouseStore applies them). */
-  constructor(private readonly client: ClickHouseClient, database: string) {
+  /** Uses a connection and database whose migrations have run (openClickHouseStore applies them). */
+  constructor(private readonly connection: ClickHouseConnection, database: string) {
     this.db = ident(database);
   }
 
@@ -39,7 +39,7 @@ export class ClickHouseAuditLog implements AuditLog {
       details: JSON.stringify(r.details),
     }));
     if (rows.length === 0) return;
-    await this.client.insert({ table: `${this.db.text}.audit_log`, format: 'JSONEachRow', values: rows });
+    await this.connection.insert(sql`${this.db}.audit_log`, rows);
   }
 
   async query(q: AuditQuery): Promise<AuditRecord[]> {
@@ -50,8 +50,7 @@ export class ClickHouseAuditLog implements AuditLog {
     const conditions = where.map((w) => w.text).join(' AND ');
     // NOTE: LIMIT 1 BY id keeps one row of a record a retried insert stored twice (ClickHouse 18.16 has it too).
     const query = sql`SELECT id, at, actor, role, action, target, details FROM ${this.db}.audit_log WHERE ${new Sql(conditions)} ORDER BY at DESC, id DESC LIMIT 1 BY id LIMIT ${Math.floor(q.limit)}`;
-    const rs = await this.client.query({ query: query.text, format: 'JSONEachRow' });
-    return ((await rs.json()) as AuditRow[]).map(
+    return (await this.connection.query<AuditRow>(query)).map(
       (row) =>
         ({
           id: row.id,

@@ -6,7 +6,6 @@
  * Reads: snapshot and history queries over the aggregate tables (snapshot-queries.ts), whose cost
  * follows the open tasks and the time range asked for, not the length of history.
  */
-import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { OpsEvent } from '../../contracts/events.js';
@@ -14,13 +13,17 @@ import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-sn
 import type { ApplyResult, MetricsStore } from '../metrics-store.js';
 import { blankContribution, contributionOf, foldTaskEvent, moveContribution, newTask, type TaskState } from '../task-state.js';
 import { BatchRows } from './batch-rows.js';
+import { clientOver, type ClickHouseClientLike, type ClickHouseConnection } from './clickhouse-port.js';
+import { openHttpConnection } from './http-connection.js';
 import { migrate } from './migrate.js';
 import { readHistory, readSnapshot } from './snapshot-queries.js';
 import { ident, inList, sql } from './sql.js';
 
 export interface ClickHouseStoreOptions {
-  /** e.g. http://127.0.0.1:8123 (CLICKHOUSE_URL). */
-  url: string;
+  /** e.g. http://127.0.0.1:8123 (CLICKHOUSE_URL): the product's HTTP connection. */
+  url?: string;
+  /** Or a connection already open (chdb-connection.ts in the tests); the store closes it on close(). */
+  connection?: ClickHouseConnection;
   /** Database name; default `ops`. Tests use their own. */
   database?: string;
   config: OpsConfig;
@@ -35,8 +38,10 @@ export interface ClickHouseStore extends MetricsStore {
   readonly kind: 'clickhouse';
   /** Forget cached task states (call when the worker's partition assignment changes). */
   invalidate(): void;
-  /** The underlying client, for tests and tools. */
-  readonly client: ClickHouseClient;
+  /** The connection it uses, for the capacity store, the audit trail, tests and tools. */
+  readonly connection: ClickHouseConnection;
+  /** @deprecated `connection` instead: the former client's `command`/`query({ query })`, over the connection. */
+  readonly client: ClickHouseClientLike;
   readonly database: string;
 }
 
@@ -60,22 +65,20 @@ type StateRow = {
 
 const num = (v: number | null) => (v === null ? NaN : Number(v));
 
-/** Opens the store: connects, applies migrations, returns the port. */
+/** Opens the store on `connection`, or over HTTP to `url`: applies migrations, returns the port. */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   const database = options.database ?? 'ops';
   const db = ident(database);
-  const client = createClient({
-    url: options.url,
-    request_timeout: 30_000,
-    // NOTE: 18.16 knows no async_insert and no query parameters; 64-bit integers as JSON numbers.
-    // max_query_size: IN lists of a batch's ids exceed the 256 KiB default (values still reach SQL
-    // only through the literal formatter; ids are at most 64 characters).
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0, max_query_size: '16777216' },
-    log: { level: ClickHouseLogLevel.OFF },
-  });
+  if (!options.connection === !options.url) throw new TypeError('openClickHouseStore takes either a url or a connection');
+  const connection = options.connection ?? openHttpConnection({ url: options.url! });
   if (options.migrate !== false) {
-    const applied = await migrate(client, database);
-    if (applied.length > 0) options.logger?.info({ database, applied }, 'ClickHouse migrations applied');
+    try {
+      const applied = await migrate(connection, database);
+      if (applied.length > 0) options.logger?.info({ database, applied }, 'ClickHouse migrations applied');
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
   }
   const config = options.config;
   const cacheSize = options.cacheSize ?? 200_000;
@@ -87,8 +90,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     const known = new Set<string>();
     for (let i = 0; i < unique.length; i += 10_000) {
       const chunk = unique.slice(i, i + 10_000);
-      const rs = await client.query({ query: sql`SELECT event_id FROM ${db}.events WHERE event_id IN ${inList(chunk)}`.text, format: 'JSONEachRow' });
-      for (const r of (await rs.json()) as { event_id: string }[]) known.add(r.event_id);
+      const found = await connection.query<{ event_id: string }>(sql`SELECT event_id FROM ${db}.events WHERE event_id IN ${inList(chunk)}`);
+      for (const r of found) known.add(r.event_id);
     }
     return known;
   }
@@ -97,8 +100,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     const missing = taskIds.filter((id) => !cache.has(id));
     for (let i = 0; i < missing.length; i += 10_000) {
       const chunk = missing.slice(i, i + 10_000);
-      const rs = await client.query({ query: sql`SELECT * FROM ${db}.task_state FINAL WHERE task_id IN ${inList(chunk)}`.text, format: 'JSONEachRow' });
-      for (const r of (await rs.json()) as StateRow[]) {
+      for (const r of await connection.query<StateRow>(sql`SELECT * FROM ${db}.task_state FINAL WHERE task_id IN ${inList(chunk)}`)) {
         cache.set(r.task_id, {
           version: Number(r.version),
           state: {
@@ -118,7 +120,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
   const store: ClickHouseStore = {
     kind: 'clickhouse',
-    client,
+    connection,
+    client: clientOver(connection),
     database,
     invalidate() {
       cache = new Map();
@@ -162,7 +165,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         task.version += 1;
         rows.state(id, task.state, task.version);
       }
-      await client.insert({ table: `${database}.ingest`, values: rows.rows(), format: 'JSONEachRow' });
+      await connection.insert(sql`${db}.ingest`, rows.rows());
 
       for (const [id, task] of working) {
         cache.delete(id);
@@ -180,20 +183,19 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
 
     snapshot(nowMs: number): Promise<MetricsSnapshot> {
-      return readSnapshot(client, database, config, nowMs);
+      return readSnapshot(connection, database, config, nowMs);
     },
 
     history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
-      return readHistory(client, database, config, queue, minutes, nowMs);
+      return readHistory(connection, database, config, queue, minutes, nowMs);
     },
 
-    async ping(): Promise<void> {
-      const result = await client.ping();
-      if (!result.success) throw result.error;
+    ping(): Promise<void> {
+      return connection.ping();
     },
 
-    async close(): Promise<void> {
-      await client.close();
+    close(): Promise<void> {
+      return connection.close();
     },
   };
   return store;

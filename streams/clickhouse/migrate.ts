@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, sql } from './sql.js';
+import type { ClickHouseConnection } from './clickhouse-port.js';
+import { ident, Sql, sql } from './sql.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -36,20 +36,21 @@ export function loadMigrations(database: string): Migration[] {
 }
 
 /** Creates the database if needed and applies the migrations it has not seen; returns what it applied. */
-export async function migrate(client: ClickHouseClient, database: string): Promise<string[]> {
+export async function migrate(connection: ClickHouseConnection, database: string): Promise<string[]> {
   const db = ident(database);
-  await client.command({ query: sql`CREATE DATABASE IF NOT EXISTS ${db}`.text });
-  await client.command({
-    query: sql`CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`.text,
-  });
-  const rs = await client.query({ query: sql`SELECT version FROM ${db}.schema_migrations`.text, format: 'JSONEachRow' });
-  const done = new Set(((await rs.json()) as { version: number }[]).map((r) => Number(r.version)));
+  await connection.command(sql`CREATE DATABASE IF NOT EXISTS ${db}`);
+  await connection.command(
+    sql`CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+  );
+  const rows = await connection.query<{ version: number }>(sql`SELECT version FROM ${db}.schema_migrations`);
+  const done = new Set(rows.map((r) => Number(r.version)));
   const applied: string[] = [];
   for (const m of loadMigrations(database)) {
     if (done.has(m.version)) continue;
     // NOTE: every statement is IF NOT EXISTS, so a migration cut short is safe to run again.
-    for (const statement of m.statements) await client.command({ query: statement });
-    await client.insert({ table: `${db.text}.schema_migrations`, values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
+    // The statements come from the shipped files (identifiers only, no values): Sql as they are.
+    for (const statement of m.statements) await connection.command(new Sql(statement));
+    await connection.insert(sql`${db}.schema_migrations`, [{ version: m.version, name: m.name }]);
     applied.push(m.name);
   }
   return applied;

@@ -6,17 +6,14 @@
  * Quantiles are nearest-rank, as in the embedded engine: over (wait, count) pairs sorted by wait,
  * the first wait whose running count reaches ceil(q * n).
  */
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { OpsConfig } from '../../contracts/config.js';
 import { MINUTE_MS, toHistoryPoints, type RawMinute } from '../embedded/minute-history.js';
 import { assembleSnapshot, emptyValues, type MetricsHistory, type MetricsSnapshot, type MetricValues } from '../../contracts/metrics-snapshot.js';
 import { FACT } from './batch-rows.js';
+import type { ClickHouseConnection } from './clickhouse-port.js';
 import { ident, inList, Sql, sql } from './sql.js';
 
-async function rows<T>(client: ClickHouseClient, query: Sql): Promise<T[]> {
-  const rs = await client.query({ query: query.text, format: 'JSONEachRow' });
-  return (await rs.json()) as T[];
-}
+const rows = <T>(connection: ClickHouseConnection, query: Sql): Promise<T[]> => connection.query<T>(query);
 
 /** `transform(queue, ids, values, 0)`: a per-queue constant from the config, as SQL. */
 function perQueue(config: OpsConfig, value: (targetSeconds: number) => number): Sql {
@@ -40,25 +37,25 @@ type FactRow = { queue: string; team: string; fact: number; cnt: number; attaine
 type StaffRow = { queue: string; team: string; agents: number };
 
 /** The snapshot at `nowMs` (SPEC section 3). */
-export async function readSnapshot(client: ClickHouseClient, database: string, config: OpsConfig, nowMs: number): Promise<MetricsSnapshot> {
+export async function readSnapshot(connection: ClickHouseConnection, database: string, config: OpsConfig, nowMs: number): Promise<MetricsSnapshot> {
   const db = ident(database);
   const lo = nowMs - config.window_minutes * MINUTE_MS;
   const [open, waiting, facts, staffing] = await Promise.all([
-    rows<OpenRow>(client, sql`SELECT queue, team, started, sum(n) AS c FROM ${db}.open_counts GROUP BY queue, team, started HAVING c != 0`),
-    rows<WaitingRow>(client, sql`
+    rows<OpenRow>(connection, sql`SELECT queue, team, started, sum(n) AS c FROM ${db}.open_counts GROUP BY queue, team, started HAVING c != 0`),
+    rows<WaitingRow>(connection, sql`
       SELECT queue, sum(c) AS waiting, min(created_at) AS oldest,
         sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 1000)}) AS breached,
         sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 800)}) AS past_risk
       FROM (SELECT queue, created_at, sum(n) AS c FROM ${db}.waiting GROUP BY queue, created_at HAVING c > 0)
       GROUP BY queue`),
-    rows<FactRow>(client, sql`
+    rows<FactRow>(connection, sql`
       SELECT queue, team, fact, ${WAIT_STATS(config)}
       FROM (
         SELECT queue, team, fact, wait_ms, sum(n) AS c FROM ${db}.window_facts
         WHERE at > ${lo} AND at <= ${nowMs} GROUP BY queue, team, fact, wait_ms HAVING c > 0
       )
       GROUP BY queue, team, fact`),
-    rows<StaffRow>(client, sql`SELECT queue, team, argMaxMerge(latest) AS agents FROM ${db}.staffing GROUP BY queue, team`),
+    rows<StaffRow>(connection, sql`SELECT queue, team, argMaxMerge(latest) AS agents FROM ${db}.staffing GROUP BY queue, team`),
   ]);
 
   const values = new Map<string, MetricValues>(); // key: queue|team ('' for the queue)
@@ -110,7 +107,7 @@ type WaitMinuteRow = { minute: number; cnt: number; attained: number; waits: num
 
 /** Per-minute series of one queue, of a set of queues combined, or of all queues combined (SPEC section 4). */
 export async function readHistory(
-  client: ClickHouseClient,
+  connection: ClickHouseConnection,
   database: string,
   config: OpsConfig,
   queue: string | readonly string[] | undefined,
@@ -123,13 +120,13 @@ export async function readHistory(
   const last = Math.floor(nowMs / MINUTE_MS);
   const first = last - minutes + 1;
   const [counts, backlogRows, waits] = await Promise.all([
-    rows<MinuteRow>(client, sql`
+    rows<MinuteRow>(connection, sql`
       SELECT minute, sum(arrivals) AS a, sum(completions) AS c, sum(leaves) AS l FROM ${db}.minute_counts
       WHERE queue IN ${inList(queues)} AND minute >= ${first} GROUP BY minute`),
-    rows<{ b: number }>(client, sql`SELECT sum(n) AS b FROM ${db}.open_counts WHERE queue IN ${inList(queues)} AND team = ''`),
+    rows<{ b: number }>(connection, sql`SELECT sum(n) AS b FROM ${db}.open_counts WHERE queue IN ${inList(queues)} AND team = ''`),
     // The waits of each minute come back whole (sorted, each repeated by its count): history
     // points are few, and the nearest rank is then taken exactly as the embedded engine takes it.
-    rows<WaitMinuteRow>(client, sql`
+    rows<WaitMinuteRow>(connection, sql`
       SELECT intDiv(at, ${MINUTE_MS}) AS minute, count() AS cnt,
         countIf(wait_ms <= ${perQueue(config, (t) => t * 1000)}) AS attained,
         arraySort(groupArray(wait_ms)) AS waits
