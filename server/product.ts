@@ -15,6 +15,8 @@ import { createApp, type App } from './app.js';
 import { productVersion, recordAuthBurst, startRecord } from './audit/audit-records.js';
 import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
+import { embeddedLeadership, kafkaLeadership, type LeadershipWiring } from './leadership/several-servers.js';
+import type { Leadership } from './leadership/leadership.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import { webhookSecrets } from './webhook-secrets.js';
 
@@ -34,7 +36,9 @@ export interface ProductDeps {
   /** RETENTION_DAYS: ingest rejects `occurred_at` older than this as too old (default 35). */
   retentionDays?: number;
   /** Tests: how the alerting delivers and how often it evaluates. */
-  alerting?: Pick<AlertingDeps, 'fetch' | 'delivery' | 'wallClock' | 'evaluateEveryMs' | 'random'>;
+  alerting?: Pick<AlertingDeps, 'fetch' | 'delivery' | 'wallClock' | 'evaluateEveryMs' | 'random' | 'lifecycle'>;
+  /** Several servers on Kafka: how soon a dead leader is replaced (default 10 s). */
+  leaderSessionTimeoutMs?: number;
   telemetry?: Telemetry;
 }
 
@@ -47,6 +51,8 @@ export interface Product extends Engines {
   clock: Clock;
   app: App;
   alerting: Alerting;
+  /** Whether this server runs the alerting and capacity requests (always, on the embedded engines). */
+  leadership: Leadership;
   simulator?: Simulator;
   telemetry: Telemetry;
   /** Listens on `host:port` (0: any free port); resolves with the URL. */
@@ -88,6 +94,11 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   const secrets = webhookSecrets(config, env, Boolean(simulator), logger);
   const demo: DemoPartnerMount | undefined = simulator && mountDemoPartners({ config, secrets, simulator, env, logger });
 
+  // Embedded: this process leads. Kafka: the servers of one ClickHouse database elect one leader.
+  const seat: LeadershipWiring =
+    log.kind === 'kafka' && deps.engines?.kafkaBrokers
+      ? kafkaLeadership({ brokers: deps.engines.kafkaBrokers, log, deployment: deps.engines.clickhouseDatabase ?? 'ops', logger, sessionTimeoutMs: deps.leaderSessionTimeoutMs })
+      : embeddedLeadership();
   const alerting = await createAlerting({
     config,
     store,
@@ -100,6 +111,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     ids,
     logger: logger.child({ component: 'alerting' }),
     onNotify: (alert) => telemetry.alertNotifications.inc({ queue: alert.queue }),
+    ...seat.alertingDeps,
     ...deps.alerting,
   });
   countCapacityChanges(alerting, telemetry);
@@ -131,6 +143,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     clock,
     app,
     alerting,
+    leadership: seat.leadership,
     simulator,
     telemetry,
     async listen(port, host) {
@@ -143,14 +156,15 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
       return url;
     },
     start() {
-      if (!simulator) return alerting.start();
+      const lead = () => void seat.start(alerting).catch((err: unknown) => logger.error({ err }, 'leadership: the election could not be joined; this server does not run alerting'));
+      if (!simulator) return lead();
       void simulator
         .backfill()
         .then(({ events }) => {
           logger.info({ events }, 'simulator backfilled history');
           simulator.start();
           // NOTE: alerting starts on the backfilled history, not on a half-written one.
-          alerting.start();
+          lead();
         })
         .catch((err: unknown) => logger.error({ err }, 'simulator failed'));
     },
@@ -161,7 +175,11 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
             await simulator?.stop();
             demo?.partners.close();
           },
-          alerting: () => alerting.stop(),
+          // Steps down (the loop and deliveries stop) and leaves the election; then it stops for good.
+          alerting: async () => {
+            await seat.stop();
+            await alerting.stop();
+          },
           http: () => app.close(),
           worker: async () => worker?.stop(),
           'event log': () => log.close(),
@@ -229,6 +247,10 @@ export async function startProduct(env: ServerEnv, logger: Logger, clock: Clock)
     env,
     tickMs: env.TICK_MS,
     retentionDays: env.RETENTION_DAYS,
+    alerting: {
+      evaluateEveryMs: env.ALERT_EVALUATE_MS,
+      ...(env.ALERT_HOLD_MS !== undefined && { lifecycle: { holdMs: env.ALERT_HOLD_MS } }),
+    },
   });
   let host = env.HOST ?? '127.0.0.1';
   if (product.app.access.open) {

@@ -214,6 +214,14 @@ export class AlertBook {
     this.prune(this.o.clock());
   }
 
+  /** Holds exactly these alerts from now on (a follower showing the leading server's book). */
+  replace(stored: readonly StoredAlert[]): void {
+    this.open.clear();
+    this.byId.clear();
+    this.resolved = [];
+    this.restore(stored);
+  }
+
   /** The alert with this id, open or recently resolved. */
   get(id: string): Alert | undefined {
     const found = this.byId.get(id);

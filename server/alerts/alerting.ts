@@ -5,8 +5,8 @@
  * capacity requests. It also fills `agents_needed` and `time_to_breach_minutes` into snapshots,
  * so both stores stay as they are.
  *
- * NOTE: with several servers behind a load balancer each runs this loop; capacity requests then
- * need one leader (not built: the embedded default and the tests run one server).
+ * With several servers only the leading one runs the loop (server/leadership): the others
+ * `follow`, showing the book it publishes (`mirror`) and forwarding acknowledgements to it.
  */
 import { randomIds, type IdSource } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
@@ -16,7 +16,8 @@ import type { Principal } from '../access.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { acknowledgementRecord } from '../audit/audit-records.js';
 import { DomainError } from '../../contracts/errors.js';
-import type { CapacityDesk, DeskLogger, EscalationPolicy } from '../capacity/capacity-desk.js';
+import type { AnswerForward, CapacityDesk, DeskLogger, EscalationPolicy } from '../capacity/capacity-desk.js';
+import type { AlertBookMessage } from '../../contracts/alert-book-message.js';
 import type { AlertBook, AlertTransition } from './alert-book.js';
 import type { AlertStore } from './alert-store.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
@@ -47,6 +48,14 @@ export interface AlertingOptions {
   ids?: IdSource;
   /** Where the book is kept across restarts (the durable embedded default). */
   alertStore?: AlertStore;
+  /** Publishes the book and the latest measures after every evaluation and acknowledgement (several servers). */
+  share?(message: AlertBookMessage): void;
+}
+
+/** How a follower takes acknowledgements and answers to the leading server. */
+export interface Forward {
+  acknowledge(id: string, principal: Principal, comment: string | undefined): Promise<Alert>;
+  respond: AnswerForward;
 }
 
 export class Alerting {
@@ -60,6 +69,7 @@ export class Alerting {
   private bootstrapped = false;
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private forward: Forward | undefined;
 
   constructor(private readonly o: AlertingOptions) {
     this.book = o.book;
@@ -86,6 +96,32 @@ export class Alerting {
     this.timer = undefined;
     await this.running?.catch(() => undefined);
     await this.desk.close();
+  }
+
+  /** Another server leads: the loop stops here; acknowledgements and answers are checked, then forwarded. */
+  async follow(forward: Forward): Promise<void> {
+    await this.stop();
+    this.forward = forward;
+    this.desk.follow(forward.respond);
+  }
+
+  /** This server leads: the desk reloads what the store holds and resumes; the loop runs on the book as relayed. */
+  async lead(): Promise<void> {
+    this.forward = undefined;
+    this.desk.lead();
+    await this.desk.restore();
+    // The series missed what happened while another server led: read the history again.
+    this.bootstrapped = false;
+    this.start();
+  }
+
+  /** What the leading server published: shown as it stands. */
+  mirror(message: AlertBookMessage): void {
+    if (!this.forward) return;
+    this.book.replace(message.alerts);
+    this.latest.clear();
+    for (const [queue, measures] of message.measures) this.latest.set(queue, measures);
+    this.announce();
   }
 
   /** One evaluation of every queue; concurrent calls share the one in progress. */
@@ -132,6 +168,11 @@ export class Alerting {
       await this.persist();
       this.announce();
     }
+    this.share();
+  }
+
+  private share(): void {
+    this.o.share?.({ published_at: this.o.clock(), alerts: this.book.stored(), measures: [...this.latest] });
   }
 
   /** Stores the book as it now stands; a failure is logged loudly and the next change stores it whole again. */
@@ -202,6 +243,8 @@ export class Alerting {
       if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue your teams do not serve`);
     }
     const ack = this.book.acknowledgementFor(id, principal.name, comment);
+    // NOTE: checked here as the leader would; the leader stores it (and checks again) and answers.
+    if (this.forward) return this.forward.acknowledge(id, principal, comment);
     if (this.o.audit) {
       try {
         await this.o.audit.append([acknowledgementRecord(alert, { name: principal.name, role: principal.role }, ack, this.o.ids ?? randomIds)]);
@@ -215,6 +258,7 @@ export class Alerting {
     this.o.logger.info({ alert: id, by: principal.name, with_comment: ack.comment !== null }, 'alert acknowledged');
     await this.persist();
     this.announce();
+    this.share();
     return this.alerts().find((a) => a.id === id) ?? t.alert;
   }
 

@@ -13,7 +13,8 @@ import type { JournalRetry } from '../capacity/capacity-journal.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { AlertBook, type AlertBookOptions } from './alert-book.js';
-import { Alerting, escalateWhileFiring } from './alerting.js';
+import { Alerting, escalateWhileFiring, type Forward } from './alerting.js';
+import type { AlertBookMessage } from '../../contracts/alert-book-message.js';
 import type { AlertStore } from './alert-store.js';
 
 export interface AlertingDeps {
@@ -43,6 +44,12 @@ export interface AlertingDeps {
   audit?: AuditLog;
   /** Where alerts are kept across restarts (the durable embedded default); restored here. */
   alertStore?: AlertStore;
+  /** Several servers: starts as a follower of another server, forwarding to it (it leads later, if elected). */
+  follow?: Forward;
+  /** Several servers: publishes the book after every evaluation and acknowledgement. */
+  share?(message: AlertBookMessage): void;
+  /** Several servers: headers on every published capacity change (the deployment). */
+  publishHeaders?: Record<string, string>;
 }
 
 /** Stored alerts looked at on a restart: the book keeps what it lists (open, and resolved within a day). */
@@ -67,9 +74,12 @@ export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
     audit: d.audit,
     logger: d.logger,
     stillNeeded: escalateWhileFiring(book),
+    publishHeaders: d.publishHeaders,
   });
+  // A follower loads the store's requests to show them; only a leader resumes their deliveries.
+  if (d.follow) desk.follow(d.follow.respond);
   await desk.restore();
-  return new Alerting({
+  const alerting = new Alerting({
     config: d.config,
     store: d.store,
     book,
@@ -81,5 +91,8 @@ export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
     audit: d.audit,
     ids: d.ids,
     alertStore: d.alertStore,
+    share: d.share,
   });
+  if (d.follow) await alerting.follow(d.follow);
+  return alerting;
 }
