@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
+import { loadMigrations } from '../streams/clickhouse/migrate.js';
+import { ident, sql } from '../streams/clickhouse/sql.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import type { OpsEvent } from '../contracts/events.js';
 import { clickHouseTargets, describeOnClickHouse, dropTestDatabase } from './support/clickhouse-targets.js';
@@ -102,5 +104,21 @@ describeOnClickHouse(targets, 'ClickHouse store against the embedded engine', (t
     await store.ping();
     await store.apply([{ event_id: "it's-1", type: 'task.created', occurred_at: '2026-11-26T11:00:00.000Z', queue: 'insurance', task_id: 'x' }]);
     expect(await store.knownEventIds(["it's-1", 'nope'])).toEqual(new Set(["it's-1"]));
+  });
+
+  it('records each migration with the time it ran (18.16 would leave 1970 in a field omitted from JSONEachRow)', async () => {
+    const store = await freshStore();
+    const rows = await store.connection.query(
+      sql`SELECT version, name, applied_at > toDateTime('2020-01-01 00:00:00') AS recent FROM ${ident(store.database)}.schema_migrations ORDER BY version`,
+    );
+    expect(rows).toEqual(loadMigrations(store.database).map((m) => ({ version: m.version, name: m.name, recent: 1 })));
+  });
+
+  it('inserts with async_insert off where the server has the setting (on by default since 26.2)', async () => {
+    const store = await freshStore();
+    const listed = await store.connection.query<{ value: string }>(sql`SELECT value FROM system.settings WHERE name = 'async_insert'`);
+    // chDB takes it at connect; over HTTP it goes with each insert, and only to a server that lists it.
+    if (target.adapter === 'chdb') expect(listed).toEqual([{ value: '0' }]);
+    else if (target.version!.startsWith('18.')) expect(listed).toEqual([]);
   });
 });

@@ -50,7 +50,9 @@ export async function migrate(connection: ClickHouseConnection, database: string
     // NOTE: every statement is IF NOT EXISTS, so a migration cut short is safe to run again.
     // The statements come from the shipped files (identifiers only, no values): Sql as they are.
     for (const statement of m.statements) await connection.command(new Sql(statement));
-    await connection.insert(sql`${db}.schema_migrations`, [{ version: m.version, name: m.name }]);
+    // NOTE: INSERT ... SELECT, not a JSONEachRow insert: 18.16 fills a field omitted from
+    // JSONEachRow with the type's zero (1970), not its DEFAULT (now()) as current versions do.
+    await connection.command(sql`INSERT INTO ${db}.schema_migrations (version, name) SELECT ${m.version}, ${m.name}`);
     applied.push(m.name);
   }
   return applied;
