@@ -34,7 +34,7 @@ export function loadChdb(): Promise<ChdbModule> {
   const specifier = 'chdb';
   loaded ??= (import(specifier) as Promise<ChdbModule>).catch((err: Error) => {
     loaded = undefined;
-    throw new Error(`chdb is not installed (${CHDB_INSTALL}): ${err.message}`);
+    throw new Error(`chdb is not installed or does not load (${CHDB_INSTALL}): ${err.message}`);
   });
   return loaded;
 }
