@@ -4,7 +4,8 @@
  * the alert book (`ops.alerts`) the leader publishes, to show them; the commands followers forward
  * (`ops.commands`), which it runs only while it leads; and the replies to its own commands
  * (`ops.command-replies`, keyed by server id). Records of other deployments (another ClickHouse
- * database on the same cluster) are ignored.
+ * database on the same cluster) are ignored. A server starting reads the last alert books back
+ * first, so it shows (and, elected, goes on from) the book as the leader last published it.
  *
  * NOTE: forwarding goes over Kafka rather than HTTP to the leader's address: servers behind a load
  * balancer need not reach each other (they may listen on loopback), Kafka is already the one thing
@@ -28,6 +29,9 @@ import { ensureTopics } from './ensure-topics.js';
 
 /** The header naming the deployment a record belongs to. */
 export const DEPLOYMENT_HEADER = 'ops-deployment';
+
+/** Alert books read back at start: the last of this deployment is among them unless many others share the cluster. */
+const BOOKS_READ_BACK = 50;
 
 const capacityChangeSchema = z.object({ change: z.string(), seq: z.int().min(1), at: z.string(), request: capacityRequestSchema });
 
@@ -66,6 +70,8 @@ export class KafkaServerBus {
   private readonly waiting = new Map<string, Waiting>();
   private readonly headers: Record<string, string>;
   private consumer: Consumer | undefined;
+  /** Offset of the last alert book read, per partition. */
+  private readonly booksRead = new Map<number, number>();
 
   constructor(private readonly o: ServerBusOptions) {
     this.kafka = createKafkaClient({ brokers: o.brokers, clientId: 'ops-server-bus', logger: o.logger });
@@ -78,7 +84,7 @@ export class KafkaServerBus {
     return { ...this.headers };
   }
 
-  /** Joins (from the end of each topic) and resolves once the group has assigned the partitions. */
+  /** Joins (from the end of each topic, the alert book's recent past excepted) and resolves once the last book was read. */
   async start(handlers: ServerBusHandlers): Promise<void> {
     await ensureTopics(this.kafka, [
       { topic: ALERTS_TOPIC, partitions: 1 },
@@ -92,9 +98,10 @@ export class KafkaServerBus {
     await consumer.subscribe({ topics: [CAPACITY_TOPIC, ALERTS_TOPIC, COMMANDS_TOPIC, COMMAND_REPLIES_TOPIC], fromBeginning: false });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
         const deployment = message.headers?.[DEPLOYMENT_HEADER]?.toString();
         const value = message.value?.toString('utf8') ?? '';
+        if (topic === ALERTS_TOPIC) this.booksRead.set(partition, Number(message.offset));
         try {
           if (topic === COMMANDS_TOPIC) return this.onCommand(value, handlers);
           if (deployment !== this.o.deployment) return;
@@ -107,6 +114,26 @@ export class KafkaServerBus {
       },
     });
     await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    await this.readLastBooks(consumer);
+  }
+
+  /** Seeks back over the last books published (any deployment's) and waits until they were read. */
+  private async readLastBooks(consumer: Consumer): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: { partition: number; low: number; high: number }[];
+    try {
+      ends = (await admin.fetchTopicOffsets(ALERTS_TOPIC)).map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+    } finally {
+      await admin.disconnect();
+    }
+    for (const { partition, low, high } of ends) {
+      const from = Math.max(low, high - BOOKS_READ_BACK);
+      if (from < high) consumer.seek({ topic: ALERTS_TOPIC, partition, offset: String(from) });
+    }
+    for (const deadline = this.now() + 5000; ends.some((e) => (this.booksRead.get(e.partition) ?? -1) < e.high - 1 && e.high > e.low) && this.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Publishes the leader's alert book for the other servers. */
