@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { io as connect } from 'socket.io-client';
 import { afterAll, expect, it } from 'vitest';
 import type { Alert, CapacityRequest } from '../contracts/alerts.js';
 import { parseConfig } from '../contracts/config.js';
@@ -139,6 +140,13 @@ describeWithEngines(engines, 'several servers on Kafka and ClickHouse', () => {
     servers.push(b);
     // The second joins the election; the lead stays where it is.
     await until('the second server joined the election', () => /leadership: joined the election/.test(b.output()));
+    // A wall screen on the follower, to see what it relays.
+    const socket = connect(b.url, { auth: { token: TOKENS.viewer }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const pushed = { alerts: [] as Alert[][], capacity: [] as CapacityRequest[][] };
+    socket.on('alerts:update', (list: Alert[]) => pushed.alerts.push(list));
+    socket.on('capacity:update', (list: CapacityRequest[]) => pushed.capacity.push(list));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    expect(await new Promise((resolve) => socket.emit('subscribe', { view: 'wall' }, resolve))).toMatchObject({ ok: true });
 
     // The surge, posted to the leader: 60 tasks in the last 15 minutes that nobody starts.
     const surge = Array.from({ length: 60 }, (_, i) => ({ event_id: `${database}-surge${i}`, type: 'task.created', occurred_at: at(now - 15 * MIN + i * 15_000), queue: 'registration', task_id: `${database}-surge${i}` }));
@@ -170,6 +178,10 @@ describeWithEngines(engines, 'several servers on Kafka and ClickHouse', () => {
     expect((await call(b.url, path, TOKENS.north, { decision: 'declined' })).status).toBe(409);
     expect((await requestsOn(a)).find((r) => r.request_id === sent.request_id)?.state).toBe('accepted');
     await until('the follower shows the answer', async () => (await requestsOn(b)).find((r) => r.request_id === sent.request_id && r.state === 'accepted'));
+    // Its screens heard it all, relayed.
+    expect(pushed.alerts.flat().some((x) => x.id === alert.id && x.state === 'firing')).toBe(true);
+    expect(pushed.capacity.flat().filter((r) => r.request_id === sent.request_id).map((r) => r.state)).toEqual(expect.arrayContaining(['awaiting_response', 'accepted']));
+    socket.close();
 
     const ackPath = `/api/alerts/${encodeURIComponent(alert.id)}/ack`;
     expect((await call(b.url, ackPath, TOKENS.viewer, {})).status).toBe(403);

@@ -69,6 +69,8 @@ export function kafkaLeadership(s: KafkaLeadershipSettings): LeadershipWiring {
         alerts: (message) => alerting.mirror(message),
         command: (command) => (leadership.leading() ? run(alerting, command) : undefined),
       });
+      // NOTE: the desk loaded the store before the bus listened; loading again now misses nothing in between.
+      await alerting.desk.restore();
       await leadership.start({ elected: () => alerting.lead(), deposed: () => alerting.follow(forward) });
     },
     async stop() {
