@@ -15,6 +15,7 @@ import { CAPACITY_TOPIC } from '../contracts/topics.js';
 import { CapacityJournal } from '../server/capacity/capacity-journal.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { KafkaLeadership } from '../server/leadership/kafka-leadership.js';
+import { LeadershipTerms } from '../server/leadership/leadership.js';
 import { pickLeader } from '../server/leadership/sticky-leader-assigner.js';
 import { KafkaServerBus, type ServerBusHandlers } from '../server/leadership/server-bus.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
@@ -37,6 +38,35 @@ it('picks the member holding the lead, else the longest-running one', () => {
   expect(pickLeader([m('b', false, 1), m('a', true, 5)])).toBe('a');
   expect(pickLeader([m('b', false, 1), m('a', false, 1)])).toBe('a');
   expect(pickLeader([])).toBeUndefined();
+});
+
+it('runs take-overs and step-downs one at a time, and tries a failed take-over again only after a pause', async () => {
+  let now = 0;
+  const log: string[] = [];
+  let busy = false;
+  let failures = 1;
+  const step = (name: string) => async () => {
+    expect(busy).toBe(false);
+    busy = true;
+    log.push(name);
+    await new Promise((r) => setTimeout(r, 5));
+    busy = false;
+    if (name === 'elected' && failures-- > 0) throw new Error('the store is down');
+  };
+  const terms = new LeadershipTerms({ elected: step('elected'), deposed: step('deposed') }, { info: () => undefined, error: () => undefined }, () => now, 5000);
+  await terms.want(true);
+  expect([terms.leading(), log]).toEqual([false, ['elected', 'deposed']]);
+  now += 1000;
+  await terms.want(true);
+  expect(log).toHaveLength(2);
+  now += 5000;
+  await terms.want(true);
+  expect(terms.leading()).toBe(true);
+  // Asked to step down while taking over, then to lead again: each waits for the one before.
+  const moves = [terms.want(false), terms.want(true), terms.want(false)];
+  await Promise.all(moves);
+  expect(terms.leading()).toBe(false);
+  expect(log).toEqual(['elected', 'deposed', 'elected', 'deposed']);
 });
 
 describeWithEngines(engines, 'leadership on Kafka', () => {

@@ -7,6 +7,8 @@
  * Handovers run one at a time and in order (`LeadershipTerms`): `deposed` has finished before a
  * later `elected` starts, and the other way round.
  */
+import { systemClock, type Clock } from '../../contracts/clock.js';
+
 export interface LeadershipHandlers {
   /** This server now leads: take over (reload, start the loops); resolves once it leads. */
   elected(): Promise<void>;
@@ -29,37 +31,48 @@ interface TermLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Runs `elected`/`deposed` one at a time towards the wanted state; a failed `elected` is tried again by `want`. */
+/**
+ * Runs `elected`/`deposed` one at a time towards the state last asked for. A take-over that failed
+ * (the store unreachable) is stepped back from, and tried again by a later `want(true)` once
+ * `retryMs` have passed, so a leader that cannot restore does not hold the lead doing nothing.
+ */
 export class LeadershipTerms {
   private wanted = false;
   private isLeading = false;
-  private turn: Promise<void> = Promise.resolve();
+  private running: Promise<void> | undefined;
+  private failedAt = -Infinity;
 
   constructor(
     private readonly handlers: LeadershipHandlers,
     private readonly logger: TermLogger,
+    private readonly now: Clock = systemClock,
+    private readonly retryMs = 5000,
   ) {}
 
   leading(): boolean {
     return this.isLeading;
   }
 
-  /** Asks for leading (true) or following (false); resolves once that state is reached or taking over failed. */
+  /** Asks for leading (true) or following (false); resolves once that state is reached, or taking over failed. */
   want(lead: boolean): Promise<void> {
     this.wanted = lead;
-    this.turn = this.turn.then(() => this.settle());
-    return this.turn;
+    this.running ??= this.settle().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
   }
 
   private async settle(): Promise<void> {
     while (this.wanted !== this.isLeading) {
       if (this.wanted) {
+        if (this.now() - this.failedAt < this.retryMs) return;
         try {
           this.logger.info({}, 'leadership: this server now leads; taking over alerting and capacity requests');
           await this.handlers.elected();
           this.isLeading = true;
         } catch (err) {
-          this.logger.error({ err }, 'leadership: taking over failed; tried again at the next check');
+          this.failedAt = this.now();
+          this.logger.error({ err }, `leadership: taking over failed; trying again in ${this.retryMs / 1000} s`);
           await this.handlers.deposed().catch(() => undefined);
           return;
         }
