@@ -8,7 +8,7 @@ export const DLQ_TOPIC = 'ops.task-events.dlq';
 export const CAPACITY_TOPIC = 'ops.capacity-requests';
 /**
  * The alert book as the leading server holds it (open alerts with where their lifecycle stands,
- * and recently resolved ones), keyed `alert-book`: the other servers relay it to their screens and
+ * and recently resolved ones), keyed `alert-book.<database>`: the other servers relay it to their screens and
  * a server that takes the lead goes on from it.
  */
 export const ALERTS_TOPIC = 'ops.alerts';

@@ -17,6 +17,7 @@ import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
 import { embeddedLeadership, kafkaLeadership, type LeadershipWiring } from './leadership/several-servers.js';
 import type { Leadership } from './leadership/leadership.js';
+import { registerLeaderGauge } from './leadership/leader-gauge.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import { webhookSecrets } from './webhook-secrets.js';
 
@@ -115,6 +116,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     ...deps.alerting,
   });
   countCapacityChanges(alerting, telemetry);
+  registerLeaderGauge(telemetry.registry, seat.leadership);
 
   const app = createApp({
     config,

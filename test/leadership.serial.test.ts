@@ -71,6 +71,8 @@ const call = async (url: string, path: string, token: string, body?: object) => 
 const requestsOn = async (s: ServerProcess) => (await call(s.url, '/api/capacity-requests', TOKENS.viewer)).body.requests as CapacityRequest[];
 const alertsOn = async (s: ServerProcess) => (await call(s.url, '/api/alerts', TOKENS.viewer)).body.alerts as Alert[];
 const leads = (s: ServerProcess) => s.output().match(LEADS)?.length ?? 0;
+/** `occ_leader` on the server's /metrics. */
+const leaderGauge = async (s: ServerProcess) => Number(/^occ_leader (\d)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1]);
 
 describeWithEngines(engines, 'several servers on Kafka and ClickHouse', () => {
   const database = uniqueName('ops_test');
@@ -159,6 +161,7 @@ describeWithEngines(engines, 'several servers on Kafka and ClickHouse', () => {
     expect(north.deliveries).toHaveLength(1);
     expect(north.deliveries[0].verified).toBe(true);
     expect([leads(a), leads(b)]).toEqual([1, 0]);
+    expect([await leaderGauge(a), await leaderGauge(b)]).toEqual([1, 0]);
     const sent = JSON.parse(north.deliveries[0].body) as { request_id: string; agents_requested: number };
 
     // The follower shows the alert and the request, relayed from the leader.
@@ -195,6 +198,7 @@ describeWithEngines(engines, 'several servers on Kafka and ClickHouse', () => {
     await until('the other server leads', () => leads(b) === 1, 30_000);
     const handover = Date.now() - killedAt;
     expect(handover).toBeLessThan(30_000);
+    expect(await leaderGauge(b)).toBe(1);
 
     // It goes on from where the leader stood: the same alert, the request answered, nothing sent again.
     await new Promise((r) => setTimeout(r, 3000));

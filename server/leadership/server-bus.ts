@@ -138,7 +138,7 @@ export class KafkaServerBus {
 
   /** Publishes the leader's alert book for the other servers. */
   async publishAlerts(message: AlertBookMessage): Promise<void> {
-    await this.o.log.append(ALERTS_TOPIC, [{ key: 'alert-book', value: JSON.stringify(message), headers: this.headers }]);
+    await this.o.log.append(ALERTS_TOPIC, [{ key: `alert-book.${this.o.deployment}`, value: JSON.stringify(message), headers: this.headers }]);
   }
 
   /** Sends a command to the leader; resolves with its result, rejects with its DomainError, or 'unavailable' when nobody answers in time. */

@@ -56,6 +56,8 @@ export function kafkaLeadership(s: KafkaLeadershipSettings): LeadershipWiring {
     acknowledge: async (id, principal, comment) => (await bus.forward({ type: 'alert.ack', alert_id: id, comment, principal: plain(principal) })) as Alert,
     respond: async (id, principal, body) => (await bus.forward({ type: 'capacity.respond', request_id: id, body, principal: plain(principal) })) as CapacityRequest,
   };
+  let starting: Promise<void> | undefined;
+  let stopped = false;
   return {
     leadership,
     alertingDeps: {
@@ -63,17 +65,23 @@ export function kafkaLeadership(s: KafkaLeadershipSettings): LeadershipWiring {
       share: (message) => void bus.publishAlerts(message).catch((err: unknown) => logger.error({ err }, 'the alert book was NOT published; the next evaluation publishes it again')),
       publishHeaders: bus.publishHeaders,
     },
-    async start(alerting) {
-      await bus.start({
-        capacity: (change) => void alerting.desk.mirror(change),
-        alerts: (message) => alerting.mirror(message),
-        command: (command) => (leadership.leading() ? run(alerting, command) : undefined),
-      });
-      // NOTE: the desk loaded the store before the bus listened; loading again now misses nothing in between.
-      await alerting.desk.restore();
-      await leadership.start({ elected: () => alerting.lead(), deposed: () => alerting.follow(forward) });
+    start(alerting) {
+      starting = (async () => {
+        await bus.start({
+          capacity: (change) => void alerting.desk.mirror(change),
+          alerts: (message) => alerting.mirror(message),
+          command: (command) => (leadership.leading() ? run(alerting, command) : undefined),
+        });
+        // NOTE: the desk loaded the store before the bus listened; loading again now misses nothing in between.
+        await alerting.desk.restore();
+        if (!stopped) await leadership.start({ elected: () => alerting.lead(), deposed: () => alerting.follow(forward) });
+      })();
+      return starting;
     },
     async stop() {
+      stopped = true;
+      // A start still joining is let finish (briefly), so that what it joined is left again.
+      await Promise.race([starting?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await leadership.stop();
       await bus.stop();
     },
