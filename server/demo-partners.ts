@@ -17,6 +17,20 @@ export interface DemoPartnerMount {
   routes: Record<string, RequestHandler>;
   /** The server's URL, once it listens: where the answers go. */
   listening(url: string): void;
+  /**
+   * The capacity desk's fetch in the demo: a webhook URL on loopback under `/demo/partners/` goes
+   * to this server whatever port the config names (the shipped config says 3000; `PORT=4200` works too).
+   */
+  fetch: typeof fetch;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `target` moved onto `serverUrl` when it names a demo partner on loopback; otherwise unchanged. */
+export function demoPartnerUrl(target: string, serverUrl: string): string {
+  const url = new URL(target);
+  if (!serverUrl || !LOOPBACK.has(url.hostname) || !url.pathname.startsWith(`${DEMO_PARTNERS_PATH}/`)) return target;
+  return new URL(`${url.pathname}${url.search}`, serverUrl).href;
 }
 
 export function mountDemoPartners(o: {
@@ -42,6 +56,7 @@ export function mountDemoPartners(o: {
       url = serverUrl;
       warnAboutDemoUrls(o.config, serverUrl, o.logger);
     },
+    fetch: (input, init) => globalThis.fetch(typeof input === 'string' ? demoPartnerUrl(input, url) : input, init),
   };
 }
 
@@ -50,7 +65,7 @@ function warnAboutDemoUrls(config: OpsConfig, serverUrl: string, logger: Logger)
   for (const team of config.teams) {
     const url = team.capacity ? new URL(team.capacity.webhook_url) : undefined;
     if (!url || !url.pathname.startsWith(`${DEMO_PARTNERS_PATH}/`)) continue;
-    if (url.port !== here.port || !['127.0.0.1', 'localhost', here.hostname].includes(url.hostname)) {
+    if (!LOOPBACK.has(url.hostname) && url.hostname !== here.hostname) {
       logger.warn({ partner: team.id, webhook_url: url.href, server: serverUrl }, 'demo partner webhook_url does not point at this server: it will not receive capacity requests');
     }
   }

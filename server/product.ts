@@ -113,6 +113,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     logger: logger.child({ component: 'alerting' }),
     onNotify: (alert) => telemetry.alertNotifications.inc({ queue: alert.queue }),
     ...seat.alertingDeps,
+    ...(demo ? { fetch: demo.fetch } : {}),
     ...deps.alerting,
   });
   countCapacityChanges(alerting, telemetry);
