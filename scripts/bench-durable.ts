@@ -5,54 +5,23 @@
  *   2. start-up with 1,000,000 stored events: time until live numbers (the replay into the store);
  *   3. data directory size per million events.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { OpsConfig } from '../contracts/config.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { eventKey } from '../contracts/events.js';
 import { openDurableEmbedded } from '../server/durable-engines.js';
 import { lifecycleEvents } from './bench-events.js';
+import { startBenchServer } from './bench-server.js';
 
 const quiet = pino({ level: 'silent' });
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-
-/** The server as `npm start` runs it (no simulator), in a process of its own: the load comes from this one. */
-async function startServer(dataDir: string, now: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), SIMULATOR: 'off', DATA_DIR: dataDir, CLOCK_AT: new Date(now).toISOString(), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-    if (tries > 300) throw new Error('the server did not answer within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, stop: () => new Promise((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')) };
-}
 
 async function ingestRate(config: OpsConfig, now: number, connections: number, events: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'occ-bench-'));
-  const server = await startServer(dir, now);
+  const server = await startBenchServer({ SIMULATOR: 'off', DATA_DIR: dir, CLOCK_AT: new Date(now).toISOString() });
   const all = [...lifecycleEvents(config, events, now, 6 * 3600_000, connections, `h${connections}`)];
   const bodies: string[] = [];
   for (let i = 0; i < all.length; i += 10_000) bodies.push(JSON.stringify(all.slice(i, i + 10_000)));

@@ -17,16 +17,15 @@
  * window, RSS from /proc/<pid>/status at its end.
  * Everything is bounded in time and every child is killed at the end, on error too.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, setPriority, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ChildMessage, ClientReport, ParentMessage } from './bench-sockets-clients.js';
+import { startBenchServer, type BenchServer } from './bench-server.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT_SCRIPT = fileURLToPath(new URL('./bench-sockets-clients.ts', import.meta.url));
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux everywhere that matters). */
 const USER_HZ = 100;
@@ -73,17 +72,6 @@ process.once('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // After "pid (comm) ", field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
@@ -101,42 +89,21 @@ function openFilesLimit(): number {
   return !line || line[1] === 'unlimited' ? Infinity : Number(line[1]);
 }
 
-interface Server {
-  url: string;
-  pid: number;
-  child: ChildProcess;
+interface Server extends BenchServer {
   dataDir: string;
 }
 
 async function startServer(): Promise<Server> {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'occ-bench-sockets-'));
   dataDirs.add(dataDir);
   // NOTE: no CLOCK_AT: a shifted product clock would make `generated_at` unlike the clients' clock.
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SIMULATOR: opts.simulator, BACKFILL_HOURS: '1', TICK_MS: String(TICK_MS), DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-    if (tries > 300) throw new Error('the server did not answer within 30 s');
-    await sleep(100);
-  }
-  return { url, pid: child.pid!, child, dataDir };
+  const server = await startBenchServer({ SIMULATOR: opts.simulator, BACKFILL_HOURS: '1', TICK_MS: String(TICK_MS), DATA_DIR: dataDir });
+  track(server.child);
+  return { ...server, dataDir };
 }
 
 async function stopServer(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000).then(() => void child.kill('SIGKILL'))]);
-  }
+  await server.stop();
   rmSync(server.dataDir, { recursive: true, force: true });
 }
 
