@@ -61,7 +61,7 @@ class QueueState {
 export class MetricsEngine {
   private readonly queues = new Map<string, QueueState>();
   private readonly tasks = new Map<string, TaskState>();
-  private readonly seen = new EventIdIndex(RETENTION_MS);
+  private readonly seen = new EventIdIndex();
   /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
   private readonly closedByDay = new Map<number, string[]>();
   /** The window (lo, now]; `now` is the engine's clock. */
