@@ -92,12 +92,12 @@ describe('slaStatus', () => {
   const queue = (sla_attainment: number | null, breached = 0, sla_goal = 0.9) => ({ sla_attainment, sla_goal, breached });
 
   it('is green at or above the goal, amber down to goal - 0.1, red below', () => {
-    expect(slaStatus(queue(1))).toEqual({ level: 'green', label: 'On target' });
-    expect(slaStatus(queue(0.9))).toEqual({ level: 'green', label: 'On target' });
-    expect(slaStatus(queue(0.8999))).toEqual({ level: 'amber', label: 'At risk' });
-    expect(slaStatus(queue(0.8))).toEqual({ level: 'amber', label: 'At risk' });
-    expect(slaStatus(queue(0.7999))).toEqual({ level: 'red', label: 'Breaching' });
-    expect(slaStatus(queue(0))).toEqual({ level: 'red', label: 'Breaching' });
+    expect(slaStatus(queue(1))).toMatchObject({ level: 'green', label: 'On target' });
+    expect(slaStatus(queue(0.9))).toMatchObject({ level: 'green', label: 'On target' });
+    expect(slaStatus(queue(0.8999))).toMatchObject({ level: 'amber', label: 'At risk' });
+    expect(slaStatus(queue(0.8))).toMatchObject({ level: 'amber', label: 'At risk' });
+    expect(slaStatus(queue(0.7999))).toMatchObject({ level: 'red', label: 'Breaching' });
+    expect(slaStatus(queue(0))).toMatchObject({ level: 'red', label: 'Breaching' });
   });
 
   it('puts an attainment exactly on the amber line in amber despite float error (0.55 - 0.1 > 0.45)', () => {
@@ -105,13 +105,22 @@ describe('slaStatus', () => {
     expect(slaStatus(queue(9 / 20, 0, 0.55)).level).toBe('amber');
   });
 
-  it('judges attainment, not the waiting tasks, when there are starts', () => {
-    expect(slaStatus(queue(0.95, 12)).level).toBe('green');
+  it('is never green while a task waits past its target, whatever the attainment', () => {
+    // The case seen on the wall: "On target" with 4 breached and the oldest wait 21 min of 15.
+    expect(slaStatus(queue(0.95, 4))).toEqual({ level: 'red', label: 'Breaching', reason: '4 waiting past target' });
+  });
+
+  it('is amber for tasks near their target or a firing alert, even at the goal', () => {
+    expect(slaStatus({ ...queue(0.95), at_risk: 2 })).toEqual({ level: 'amber', label: 'At risk', reason: '2 near target' });
+    expect(slaStatus(queue(0.95), true)).toEqual({ level: 'amber', label: 'At risk', reason: 'demand-peak alert' });
+    expect(slaStatus(queue(0.95), false).level).toBe('green');
+    // The worst wins, and every reason is said.
+    expect(slaStatus({ ...queue(0.85, 1), at_risk: 3 }, true)).toEqual({ level: 'red', label: 'Breaching', reason: '1 waiting past target; SLA 85% below goal 90%; 3 near target; demand-peak alert' });
   });
 
   it('with no starts is red only when tasks already breach, otherwise neutral', () => {
-    expect(slaStatus(queue(null, 3))).toEqual({ level: 'red', label: 'Breaching' });
-    expect(slaStatus(queue(null, 0))).toEqual({ level: 'neutral', label: 'No starts yet' });
+    expect(slaStatus(queue(null, 3))).toMatchObject({ level: 'red', label: 'Breaching' });
+    expect(slaStatus(queue(null, 0))).toEqual({ level: 'neutral', label: 'No starts yet', reason: 'no task started in the window' });
   });
 
   it("uses the queue's own thresholds when present", () => {

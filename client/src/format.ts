@@ -95,6 +95,8 @@ export type WallQueue = QueueMetrics;
 export interface SlaStatus {
   level: SlaLevel;
   label: 'On target' | 'At risk' | 'Breaching' | 'No starts yet';
+  /** Why, in words, for the tile's tooltip and the screen reader. */
+  reason: string;
 }
 
 /** The queue's own thresholds, or the default: green at the goal, red below goal - 0.1. */
@@ -103,20 +105,31 @@ export function slaThresholds(goal: number, thresholds?: SlaThresholds): SlaThre
 }
 
 /**
- * Green when attainment meets the goal, amber within the amber band, red below it. With no
- * starts in the window there is no attainment: red if tasks are already breaching, else neutral.
+ * The tile's status, one rule for every queue (README, "What the wall's colours mean"); the worst
+ * of these wins:
+ * - red, Breaching: a waiting task is past its target now, or SLA attainment is below the red line;
+ * - amber, At risk: attainment is below the goal (the amber line), tasks are near their target
+ *   (over 80% of it), or a demand-peak alert fires on the queue;
+ * - green, On target: attainment meets the goal and none of the above;
+ * - neutral, No starts yet: nothing started in the window and none of the above.
  */
 export function slaStatus(
-  queue: Pick<WallQueue, 'sla_attainment' | 'sla_goal' | 'breached' | 'thresholds'>,
+  queue: Pick<WallQueue, 'sla_attainment' | 'sla_goal' | 'breached' | 'thresholds'> & Partial<Pick<WallQueue, 'at_risk'>>,
+  alertFiring = false,
 ): SlaStatus {
   const attainment = queue.sla_attainment;
-  if (attainment == null || !Number.isFinite(attainment)) {
-    return queue.breached > 0 ? { level: 'red', label: 'Breaching' } : { level: 'neutral', label: 'No starts yet' };
-  }
+  const known = attainment != null && Number.isFinite(attainment);
   const { amber_below, red_below } = slaThresholds(queue.sla_goal, queue.thresholds);
-  if (attainment >= amber_below - EPSILON) return { level: 'green', label: 'On target' };
-  if (attainment >= red_below - EPSILON) return { level: 'amber', label: 'At risk' };
-  return { level: 'red', label: 'Breaching' };
+  const reasons = { red: [] as string[], amber: [] as string[] };
+  if (queue.breached > 0) reasons.red.push(`${queue.breached} waiting past target`);
+  if (known && attainment < red_below - EPSILON) reasons.red.push(`SLA ${formatPercent(attainment)} below ${formatPercent(red_below)}`);
+  if (known && attainment >= red_below - EPSILON && attainment < amber_below - EPSILON) reasons.amber.push(`SLA ${formatPercent(attainment)} below goal ${formatPercent(amber_below)}`);
+  if ((queue.at_risk ?? 0) > 0) reasons.amber.push(`${queue.at_risk} near target`);
+  if (alertFiring) reasons.amber.push('demand-peak alert');
+  if (reasons.red.length > 0) return { level: 'red', label: 'Breaching', reason: [...reasons.red, ...reasons.amber].join('; ') };
+  if (reasons.amber.length > 0) return { level: 'amber', label: 'At risk', reason: reasons.amber.join('; ') };
+  if (!known) return { level: 'neutral', label: 'No starts yet', reason: 'no task started in the window' };
+  return { level: 'green', label: 'On target', reason: `SLA ${formatPercent(attainment)}, goal ${formatPercent(queue.sla_goal)}` };
 }
 
 // ---------------------------------------------------------------------------------------------

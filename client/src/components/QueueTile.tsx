@@ -21,12 +21,15 @@ export function QueueTile({ queueId }: { queueId: string }) {
   const queue: WallQueue | undefined = useOps((s) => s.snapshot?.queues.find((q) => q.queue === queueId));
   const generatedAt = useOps((s) => s.snapshot?.generated_at ?? '');
   const series = useOps((s) => s.sparklines[queueId]);
+  const alertFiring = useOps((s) => s.alerts.some((a) => a.queue === queueId && a.state === 'firing'));
   if (!queue) return null;
-  const status = slaStatus(queue);
+  const status = slaStatus(queue, alertFiring);
+  // The SLA figure is coloured by attainment alone; the badge by everything (see slaStatus).
+  const slaLevel = slaStatus({ sla_attainment: queue.sla_attainment, sla_goal: queue.sla_goal, breached: 0, thresholds: queue.thresholds }).level;
   const breach = formatBreach(queue.time_to_breach_minutes);
   const staffing = formatStaffing(queue.staffed_agents, queue.agents_needed);
   return (
-    <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} data-queue={queue.queue}>
+    <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} title={`${status.label}: ${status.reason}`} data-queue={queue.queue}>
       <h2 className="tile-name" title={queue.name}>
         {queue.name}
       </h2>
@@ -61,7 +64,7 @@ export function QueueTile({ queueId }: { queueId: string }) {
         <Metric name="waiting" label="Waiting" value={formatCount(queue.waiting)} />
         <Metric name="p50" label="Wait p50" value={formatWait(queue.wait_p50_seconds)} />
         <Metric name="p90" label="Wait p90" value={formatWait(queue.wait_p90_seconds)} />
-        <Metric name="sla" label={`SLA · goal ${formatGoal(queue.sla_goal)}`} value={formatPercent(queue.sla_attainment)} level={status.level} />
+        <Metric name="sla" label={`SLA · goal ${formatGoal(queue.sla_goal)}`} value={formatPercent(queue.sla_attainment)} level={slaLevel} />
         <Metric
           name="agents"
           label={staffing.label}
