@@ -24,6 +24,9 @@ const instant = z.string().transform((s, ctx) => {
 /** A numeric variable: a non-empty string that reads as a finite number passing `check`. */
 const numeric = (check: z.ZodNumber) => z.string().trim().min(1, 'must not be empty').transform(Number).pipe(check);
 const finite = () => z.number({ error: 'must be a number' });
+/** A whole decimal number in [min, max] (no hex, no blanks, no fractions). */
+const whole = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min, `must be >= ${min}`).max(max, `must be at most ${max}`));
 
 const sharedSchema = z.object({
   OPS_CONFIG: z.string().min(1).default(DEFAULT_CONFIG_PATH),
@@ -39,14 +42,14 @@ const simulatorSchema = z.object({
 });
 
 const serverSchema = sharedSchema.extend(simulatorSchema.shape).extend({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: whole(0, 65535).default(3000),
   HOST: z.string().min(1).optional(),
   KAFKA_BROKERS: z.string().min(1).optional(),
   CLICKHOUSE_URL: z.url().optional(),
   /** ClickHouse database (default `ops`); lets tests and side-by-side setups keep theirs apart. */
   CLICKHOUSE_DATABASE: database.optional(),
   SIMULATOR: z.enum(['on', 'off']).optional(),
-  TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  TICK_MS: whole(100, 60_000).default(1000),
   /** Start the product's clock at this instant (demos and tests); it then runs at real speed. */
   CLOCK_AT: instant.optional(),
   /** Embedded engine: where events, alerts, capacity requests and the audit trail are kept. */

@@ -14,6 +14,8 @@ export const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export const MAX_REASON_LENGTH = 200;
 /** Stands for a field name that is not an opaque id. */
 export const NAME_NOT_SHOWN = '(name not shown)';
+/** Stands for an id from a request that is not an opaque id (an unknown one in a URL path). */
+export const NOT_SHOWN = '(id not shown)';
 
 /** Whether `value` is a well-formed opaque id, and so may be echoed. */
 export function isOpaqueId(value: unknown): value is string {

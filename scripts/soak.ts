@@ -3,7 +3,7 @@
  * clock running `--speed` times faster than real time (default 240: 30 minutes are 5 days), with
  * `--retention-days` (default 1) so that retention cycles pass within the run (the engine keeps
  * closed tasks a day longer than retention, so memory levels off from the third simulated day). Prints every real
- * minute: resident memory, JS heap, open file descriptors, data directory size, events stored and
+ * minute: resident memory, JS heap, open file descriptors, data directory size, events appended and
  * the backlog. Memory, descriptors and disk should be flat once the first retention cycle passed.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -46,7 +46,7 @@ product.start();
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const t0 = Date.now();
 console.log(`soak: ${minutes} min at ${speed}x (${((minutes * speed) / 60).toFixed(1)} simulated hours), retention ${retentionDays} day(s), data in ${dir}`);
-console.log('real min | simulated            | RSS MB | heap MB | fds | disk MB | events stored | backlog');
+console.log('real min | simulated            | RSS MB | heap MB | fds | disk MB | events appended | backlog');
 async function sample(): Promise<void> {
   global.gc?.();
   const ends = await product.log.endOffsets(EVENTS_TOPIC);
@@ -61,7 +61,7 @@ async function sample(): Promise<void> {
     mb(mem.heapUsed).padStart(7),
     String(fds).padStart(3),
     mb(product.durable!.dataDir.sizeBytes()).padStart(7),
-    stored.toLocaleString('en').padStart(13),
+    stored.toLocaleString('en').padStart(15),
     String(snapshot.totals.backlog).padStart(7),
   ];
   console.log(row.join(' | '));

@@ -7,6 +7,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../contracts/clock.js';
 import type { OpsConfig } from '../contracts/config.js';
+import type { LogMessage } from '../contracts/event-log.js';
+import { eventKey, type OpsEvent } from '../contracts/events.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { openDataDir, type DataDir } from '../streams/durable/data-dir.js';
 import { replayStoredEvents } from '../streams/durable/replay.js';
@@ -49,17 +51,37 @@ export function trimBefore(dataDir: DataDir, beforeMs: number): { appends: numbe
   }))();
 }
 
+/**
+ * The events retention must not take away: those of tasks still open (a task waiting longer than
+ * the retention still counts in the backlog after a restart) and the latest staffing of each team
+ * on each queue (staffed agents stand until changed). They are appended again, marked `carried`,
+ * and so kept for another retention period; the store already holds them (a duplicate, no change).
+ */
+function carriedOver(journal: SqliteLogJournal, store: EmbeddedMetricsStore, beforeMs: number): LogMessage[] {
+  const agedOut = journal.agedOut(EVENTS_TOPIC, beforeMs);
+  if (agedOut.length === 0) return [];
+  const open = new Set<string>();
+  for (const t of store.engine.openTaskList()) open.add(t.task_id);
+  const kept: OpsEvent[] = [];
+  const staffing = new Map<string, OpsEvent>();
+  for (const record of agedOut) {
+    const event = JSON.parse(record.value) as OpsEvent;
+    if (event.type === 'staffing.updated') {
+      const key = `${event.queue}\u0000${event.team}`;
+      const seen = staffing.get(key);
+      if (!seen || Date.parse(seen.occurred_at) <= Date.parse(event.occurred_at)) staffing.set(key, event);
+    } else if (open.has(event.task_id)) kept.push(event);
+  }
+  return [...kept, ...staffing.values()].map((event) => ({ key: eventKey(event), value: JSON.stringify(event), headers: { carried: 'retention' }, validated: event }));
+}
+
 /** Opens the data directory, rebuilds the store from it and starts retention. */
 export async function openDurableEmbedded(o: { dir: string; retentionDays: number; config: OpsConfig; clock: Clock; logger: Logger }): Promise<DurableEmbedded> {
   const dataDir = openDataDir(o.dir);
   try {
-    const journal = new SqliteLogJournal(dataDir, (topic, record, now) => (topic === EVENTS_TOPIC ? occurredAtOf(record, now) : now), o.clock);
+    // Carried records (see carriedOver) are kept from when they were carried, not from when they happened.
+    const journal = new SqliteLogJournal(dataDir, (topic, record, now) => (topic === EVENTS_TOPIC && !record.headers?.carried ? occurredAtOf(record, now) : now), o.clock);
     const retentionMs = o.retentionDays * DAY_MS;
-    const trim = () => {
-      const removed = trimBefore(dataDir, o.clock() - retentionMs);
-      if (removed.appends + removed.capacityChanges + removed.alerts > 0) o.logger.info({ ...removed, retention_days: o.retentionDays }, 'retention: old data trimmed from the data directory');
-    };
-    trim();
     // Event ids are remembered a day longer than ingest takes events: a resent one is always a duplicate.
     const store = new EmbeddedMetricsStore(o.config, o.clock, retentionMs + DAY_MS);
     o.logger.info({ data_dir: dataDir.path, bytes: dataDir.sizeBytes() }, 'data directory open: rebuilding the metrics from the stored events');
@@ -68,17 +90,22 @@ export async function openDurableEmbedded(o: { dir: string; retentionDays: numbe
     });
     o.logger.info({ events, skipped, seconds: Math.round(seconds * 10) / 10 }, skipped > 0 ? 'metrics rebuilt; events of queues or teams no longer in the config were skipped' : 'metrics rebuilt from the stored events');
     const log = new EmbeddedEventLog({ journal });
+    const trim = async () => {
+      const cutoff = o.clock() - retentionMs;
+      const carried = carriedOver(journal, store, cutoff);
+      if (carried.length > 0) await log.append(EVENTS_TOPIC, carried);
+      const removed = trimBefore(dataDir, cutoff);
+      if (removed.appends + removed.capacityChanges + removed.alerts > 0) o.logger.info({ ...removed, carried: carried.length, retention_days: o.retentionDays }, 'retention: old data trimmed from the data directory');
+    };
+    // NOTE: after the replay: what is carried over depends on which tasks are still open.
+    await trim();
     // NOTE: looked at every minute of real time, trimmed once per hour of the product's clock
     // (a demo or soak clock may run faster than the machine's).
     let trimmedAt = o.clock();
     const timer = setInterval(() => {
       if (o.clock() - trimmedAt < HOUR_MS) return;
       trimmedAt = o.clock();
-      try {
-        trim();
-      } catch (err) {
-        o.logger.error({ err }, 'retention: trimming the data directory failed; it is tried again in an hour');
-      }
+      trim().catch((err: unknown) => o.logger.error({ err }, 'retention: trimming the data directory failed; it is tried again in an hour'));
     }, 60_000);
     timer.unref();
     return {

@@ -76,7 +76,8 @@ export async function openEngines(choice: EngineChoice, c: EngineContext): Promi
     ? await openDurableEmbedded({ dir: choice.dataDir, retentionDays: c.retentionDays, config: c.config, clock: c.clock, logger: c.logger })
     : undefined;
   const log = durable?.log ?? new EmbeddedEventLog();
-  const store = durable?.store ?? new EmbeddedMetricsStore(c.config, c.clock);
+  // Event ids are remembered a day longer than ingest takes events, on disk or not.
+  const store = durable?.store ?? new EmbeddedMetricsStore(c.config, c.clock, (c.retentionDays + 1) * 24 * 3600_000);
   const worker = await startStreamWorker({
     config: c.config,
     log,

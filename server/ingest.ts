@@ -82,7 +82,13 @@ export function createIngest(deps: IngestDeps) {
       if (check.ok) valid.push(check.event);
       else rejected.push({ index: item.index, reason: check.reason });
     }
-    const known = valid.length > 0 ? await deps.store.knownEventIds(valid.map((e) => e.event_id)) : new Set<string>();
+    const known =
+      valid.length > 0
+        ? await deps.store.knownEventIds(valid.map((e) => e.event_id)).catch((err: unknown) => {
+            // NOTE: a store that cannot say what it holds is an outage (ClickHouse down), not a bad request.
+            throw new DomainError('unavailable', 'the store did not answer whether these events are new; none of them is confirmed, send them again', undefined, { cause: err });
+          })
+        : new Set<string>();
     // TRICKY: from here to the append there is no await, so a concurrent request sees these ids in flight.
     const fresh: OpsEvent[] = [];
     for (const event of valid) {

@@ -25,14 +25,6 @@ export function viewKey(view: string, filter: ViewFilter): string {
   return `${view}|q=${norm(filter.queues)}|t=${norm(filter.teams)}`;
 }
 
-/** Names in the filter that the configuration does not know. */
-export function unknownNames(config: OpsConfig, filter: ViewFilter): string[] {
-  return [
-    ...(filter.queues ?? []).filter((q) => !config.queueIndex.has(q)).map((q) => `queue "${q}"`),
-    ...(filter.teams ?? []).filter((t) => !config.teamIndex.has(t)).map((t) => `team "${t}"`),
-  ];
-}
-
 /** Narrows a snapshot: queues to those asked for (and served by the teams), team rows to the teams. */
 export function applyView(snapshot: MetricsSnapshot, config: OpsConfig, filter: ViewFilter): MetricsSnapshot {
   if (!filter.queues && !filter.teams) return snapshot;

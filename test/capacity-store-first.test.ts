@@ -5,7 +5,7 @@
  * hear of a change after it was stored and published. The store is the real embedded one behind a
  * gate the test holds and releases, and a switch that takes it down.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../server/access.js';
 import type { CapacityChange, CapacityRequest } from '../contracts/alerts.js';
 import { parseConfig } from '../contracts/config.js';
@@ -111,8 +111,7 @@ describe('capacity changes are stored before anyone hears of them', () => {
       storedWhenAnswered = store.stored.map((c) => c.change);
       return got;
     });
-    await sleep(100);
-    expect(store.tries).toBe(3); // the answer's write is at the store, held
+    await vi.waitFor(() => expect(store.tries).toBe(3)); // the answer's write is at the store, held
     expect(storedWhenAnswered).toBeUndefined();
     expect(desk.get(r.request_id)).toMatchObject({ state: 'awaiting_response', answered_at: null });
     expect(published()).toEqual(['created', 'delivered']);
@@ -173,7 +172,9 @@ describe('capacity changes are stored before anyone hears of them', () => {
     expect(store.stored.map((c) => c.change)).toEqual(['created']);
     // The first attempt fails (500); the retry waits for that failure to be stored.
     store.hold();
-    await sleep(200);
+    const before = store.tries;
+    // The failure's write reaches the store, held there: no retry goes out meanwhile.
+    await vi.waitFor(() => expect(store.tries).toBeGreaterThan(before));
     expect(n.deliveries).toHaveLength(1);
     store.release();
     await desk.idle();

@@ -92,12 +92,12 @@ describe('slaStatus', () => {
   const queue = (sla_attainment: number | null, breached = 0, sla_goal = 0.9) => ({ sla_attainment, sla_goal, breached });
 
   it('is green at or above the goal, amber down to goal - 0.1, red below', () => {
-    expect(slaStatus(queue(1))).toMatchObject({ level: 'green', label: 'On target' });
-    expect(slaStatus(queue(0.9))).toMatchObject({ level: 'green', label: 'On target' });
-    expect(slaStatus(queue(0.8999))).toMatchObject({ level: 'amber', label: 'At risk' });
-    expect(slaStatus(queue(0.8))).toMatchObject({ level: 'amber', label: 'At risk' });
-    expect(slaStatus(queue(0.7999))).toMatchObject({ level: 'red', label: 'Breaching' });
-    expect(slaStatus(queue(0))).toMatchObject({ level: 'red', label: 'Breaching' });
+    expect(slaStatus(queue(1))).toEqual({ level: 'green', label: 'On target', reason: 'SLA 100%, goal 90%' });
+    expect(slaStatus(queue(0.9))).toEqual({ level: 'green', label: 'On target', reason: 'SLA 90%, goal 90%' });
+    expect(slaStatus(queue(0.8999))).toEqual({ level: 'amber', label: 'At risk', reason: 'SLA 89% below goal 90%' });
+    expect(slaStatus(queue(0.8))).toEqual({ level: 'amber', label: 'At risk', reason: 'SLA 80% below goal 90%' });
+    expect(slaStatus(queue(0.7999))).toEqual({ level: 'red', label: 'Breaching', reason: 'SLA 79% below 80%' });
+    expect(slaStatus(queue(0))).toEqual({ level: 'red', label: 'Breaching', reason: 'SLA 0% below 80%' });
   });
 
   it('puts an attainment exactly on the amber line in amber despite float error (0.55 - 0.1 > 0.45)', () => {
@@ -119,7 +119,7 @@ describe('slaStatus', () => {
   });
 
   it('with no starts is red only when tasks already breach, otherwise neutral', () => {
-    expect(slaStatus(queue(null, 3))).toMatchObject({ level: 'red', label: 'Breaching' });
+    expect(slaStatus(queue(null, 3))).toEqual({ level: 'red', label: 'Breaching', reason: '3 waiting past target' });
     expect(slaStatus(queue(null, 0))).toEqual({ level: 'neutral', label: 'No starts yet', reason: 'no task started in the window' });
   });
 

@@ -3,9 +3,6 @@
  * the capacity store answer the same queries the same way, and what they hold is there again when
  * the data directory is opened anew (a restart).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../contracts/audit.js';
@@ -16,11 +13,13 @@ import { SqliteAuditLog } from '../server/audit/sqlite-audit-log.js';
 import { EmbeddedCapacityStore } from '../server/capacity/capacity-store.js';
 import { SqliteCapacityStore } from '../server/capacity/sqlite-capacity-store.js';
 import { openDataDir, type DataDir } from '../streams/durable/data-dir.js';
+import { SqliteLogJournal } from '../streams/durable/sqlite-log-journal.js';
+import { tempDataDir } from './support/process.js';
 import { auditSamples, MIN, T0 } from './support/audit-samples.js';
 import { firingAlert } from './support/insurance-peak.js';
 
 describe('the SQLite audit log', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'occ-audit-'));
+  const dir = tempDataDir('occ-audit-');
   let data: DataDir;
   let sqlite: SqliteAuditLog;
   const memory = new EmbeddedAuditLog();
@@ -62,7 +61,7 @@ describe('the SQLite audit log', () => {
 
 describe('the SQLite capacity store', () => {
   it('answers like the in-memory store, and again after a reopening', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'occ-capacity-'));
+    const dir = tempDataDir('occ-capacity-');
     let data = openDataDir(dir);
     const sqlite = new SqliteCapacityStore(data);
     const memory = new EmbeddedCapacityStore();
@@ -95,6 +94,22 @@ describe('the SQLite capacity store', () => {
     const reopened = new SqliteCapacityStore(data);
     expect(await reopened.latest(0)).toEqual(await memory.latest(0));
     expect(await reopened.changes('r2')).toEqual(await memory.changes('r2'));
+    data.close();
+  });
+});
+
+describe('the SQLite log journal', () => {
+  it('gives back every stored value as written, newlines and all, next to its key and headers', () => {
+    const data = openDataDir(tempDataDir('occ-journal-'));
+    const journal = new SqliteLogJournal(data, (_topic, _record, now) => now, () => T0);
+    const plain = [0, 1].map((offset) => ({ topic: 't', partition: 0, offset, key: `k${offset}`, value: `{"n":${offset}}` }));
+    const odd = [
+      { topic: 't', partition: 1, offset: 0, key: 'line\nbreak', value: 'first line\nsecond line', headers: { reason: 'not JSON' } },
+      { topic: 't', partition: 1, offset: 1, key: 'k', value: '' },
+    ];
+    journal.write('t', [...plain, ...odd]);
+    expect([...journal.read('t')].flat()).toEqual([...plain, ...odd]);
+    expect(journal.ends('t')).toEqual(new Map([[0, 2], [1, 2]]));
     data.close();
   });
 });

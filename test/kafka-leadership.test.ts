@@ -145,6 +145,7 @@ describeWithEngines(engines, 'leadership on Kafka', () => {
       alert_id: alert.id, partner_name: 'Northwind BPO', state: 'delivering' as const, agents_committed: null, attempts: 0, last_error: null,
       created_at: alert.firing_at!, updated_at: alert.firing_at!, answered_at: null, escalated_from: null, escalated_to: null,
     };
+    const endsBefore = [...(await log.endOffsets(CAPACITY_TOPIC)).values()].reduce((a, b) => a + b, 0);
     await journal.write({ change: 'created', seq: 1, at: alert.firing_at!, request });
     await until('the change is relayed', () => seen.changes.length > 0);
     expect(seen.changes).toEqual([{ change: 'created', seq: 1, at: alert.firing_at!, request }]);
@@ -157,14 +158,14 @@ describeWithEngines(engines, 'leadership on Kafka', () => {
     leads = true;
     const t0 = Date.now();
     expect(await follower.forward({ type: 'capacity.respond', request_id: request.request_id, body: { decision: 'accepted' }, principal: { name: 'north', role: 'partner', team: 'partner-northwind' } })).toEqual({ request_id: request.request_id, state: 'accepted' });
-    expect(Date.now() - t0).toBeLessThan(3000);
     const refused = await follower.forward({ type: 'alert.ack', alert_id: alert.id, principal: { name: 'lead', role: 'lead' } }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ kind: 'conflict', message: `alert "${alert.id}" is already resolved` });
     // The command sent while nobody led was not run later; another deployment saw none of it.
     expect(seen.commands.map((c) => c.type)).toEqual(['capacity.respond', 'alert.ack']);
     expect(seen.commands[0].principal).toEqual({ name: 'north', role: 'partner', team: 'partner-northwind' });
+    // The change is on the real topic (it grew), and the other deployment's servers saw none of it.
+    expect([...(await log.endOffsets(CAPACITY_TOPIC)).values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(endsBefore);
     expect(strangerSaw).toEqual([]);
-    expect([...(await log.endOffsets(CAPACITY_TOPIC)).values()].some((end) => end > 0)).toBe(true);
   });
 });

@@ -88,6 +88,17 @@ it('never echoes the marker from query strings', async () => {
   }
 });
 
+it('never echoes the marker from an unknown id in a URL path', async () => {
+  const id = encodeURIComponent(MARKER);
+  const json = { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } };
+  const ack = await call(`/api/alerts/${id}/ack`, json, TOKENS.lead);
+  expect(ack).toEqual({ status: 404, text: JSON.stringify({ error: 'no alert (id not shown)' }) });
+  const answer = await call(`/api/capacity-requests/${id}/response`, { ...json, body: '{"decision":"declined"}' }, TOKENS.partner);
+  expect(answer).toEqual({ status: 404, text: JSON.stringify({ error: 'no capacity request (id not shown)' }) });
+  // An opaque id is named, so a caller can tell which one is unknown.
+  expect((await call('/api/alerts/demand-peak.nope.1/ack', json, TOKENS.lead)).text).toBe(JSON.stringify({ error: 'no alert "demand-peak.nope.1"' }));
+});
+
 it('never echoes the marker in subscribe errors on the socket', async () => {
   const requests: unknown[] = [
     { view: MARKER },

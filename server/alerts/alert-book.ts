@@ -10,6 +10,7 @@
 import type { Acknowledgement, Alert, AlertKind, PeakMeasures } from '../../contracts/alerts.js';
 import { DomainError } from '../../contracts/errors.js';
 import type { Verdict } from './demand-peak.js';
+import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
 
 export interface AlertBookOptions {
   clock: () => number;
@@ -162,7 +163,7 @@ export class AlertBook {
    */
   acknowledgementFor(id: string, by: string, comment: string | undefined): Acknowledgement {
     const found = this.byId.get(id);
-    if (!found) throw new DomainError('not_found', `no alert "${id}"`);
+    if (!found) throw new DomainError('not_found', `no alert ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
     if (!('raisingSince' in found)) throw new DomainError('conflict', `alert "${id}" is already resolved`);
     return { by, at: iso(this.o.clock()), comment: comment?.trim() ? comment.trim() : null };
   }
@@ -173,7 +174,7 @@ export class AlertBook {
    */
   addAcknowledgement(id: string, ack: Acknowledgement): AlertTransition {
     const found = this.byId.get(id);
-    if (!found) throw new DomainError('not_found', `no alert "${id}"`);
+    if (!found) throw new DomainError('not_found', `no alert ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
     const alert = 'raisingSince' in found ? found.alert : found;
     alert.acknowledgements = [...alert.acknowledgements, ack].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     alert.acknowledged = alert.acknowledgements.at(-1)!;

@@ -23,6 +23,7 @@ import type { AlertStore } from './alert-store.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
 import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
+import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
 
 export interface AlertingOptions {
   config: OpsConfig;
@@ -238,7 +239,7 @@ export class Alerting {
    */
   async acknowledge(id: string, principal: Principal, comment: string | undefined): Promise<Alert> {
     const alert = this.book.get(id);
-    if (!alert) throw new DomainError('not_found', `no alert "${id}"`);
+    if (!alert) throw new DomainError('not_found', `no alert ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
     if (principal.role === 'lead' && principal.teams) {
       if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue your teams do not serve`);
     }

@@ -19,6 +19,7 @@ import { CapacityJournal, type JournalRetry } from './capacity-journal.js';
 import { CapacityRounds, type DeskLogger, type EscalationPolicy } from './capacity-rounds.js';
 import type { CapacityStore } from './capacity-store.js';
 import { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
+import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
 
 export { DEFAULT_DELIVERY, type DeliveryPolicy } from './webhook-delivery.js';
 export { webhookBody } from './capacity-delivery.js';
@@ -155,7 +156,7 @@ export class CapacityDesk {
     // NOTE: the same checks as the leader's, against this server's view, so a wrong answer gets the
     // same status without a trip; the leader checks again against its own before it stores anything.
     const r = this.rounds.get(id);
-    if (!r) throw new DomainError('not_found', `no capacity request "${id}"`);
+    if (!r) throw new DomainError('not_found', `no capacity request ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
     if (checkAnswer(r, principal, body).repeat) return r;
     return forward(id, principal, body);
   }

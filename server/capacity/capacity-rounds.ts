@@ -21,6 +21,7 @@ import type { Principal } from '../access.js';
 import { checkAnswer } from './capacity-answer.js';
 import type { CapacityJournal, StoredRequest } from './capacity-journal.js';
 import { nextRequest, roundForAlert, roundOfStored, type Round } from './round-requests.js';
+import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
 
 export interface DeskLogger {
   info(obj: object, msg?: string): void;
@@ -116,7 +117,7 @@ export class CapacityRounds {
   answer(id: string, principal: Principal, body: unknown): Promise<CapacityRequest> {
     return this.exclusive(async () => {
       const r = this.requests.get(id);
-      if (!r) throw new DomainError('not_found', `no capacity request "${id}"`);
+      if (!r) throw new DomainError('not_found', `no capacity request ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
       const { decision, committed, repeat } = checkAnswer(r, principal, body);
       if (repeat) return structuredClone(r);
       const now = iso(this.o.clock());

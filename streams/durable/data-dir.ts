@@ -33,6 +33,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE audit_log (id TEXT PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
    CREATE INDEX audit_log_at ON audit_log (at, action);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  // Values joined by newlines unless one holds a newline itself; then the run is a JSON array (1).
+  `ALTER TABLE log_batches ADD COLUMN vals_json INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export interface DataDir {

@@ -35,6 +35,7 @@ export function occurredAtOf(record: LogRecord, fallback: number): number {
 }
 
 interface BatchRow {
+  vals_json: number;
   partition: number;
   first_offset: number;
   keys: string;
@@ -47,6 +48,7 @@ export class SqliteLogJournal implements LogJournal {
   private readonly advance;
   private readonly selectEnds;
   private readonly selectFrom;
+  private readonly selectAgedOut;
   private readonly writeAll;
 
   constructor(
@@ -55,18 +57,22 @@ export class SqliteLogJournal implements LogJournal {
     private readonly clock: () => number,
   ) {
     const db = dataDir.db;
-    this.insert = db.prepare('INSERT INTO log_batches (topic, partition, first_offset, count, newest_at, keys, vals, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO log_batches (topic, partition, first_offset, count, newest_at, keys, vals, headers, vals_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.advance = db.prepare(
       'INSERT INTO log_ends (topic, partition, next_offset) VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = max(next_offset, excluded.next_offset)',
     );
     this.selectEnds = db.prepare('SELECT partition, next_offset FROM log_ends WHERE topic = ?');
-    this.selectFrom = db.prepare('SELECT partition, first_offset, keys, vals, headers FROM log_batches WHERE topic = ? AND partition = ? AND first_offset >= ? ORDER BY first_offset LIMIT ?');
+    this.selectAgedOut = db.prepare('SELECT partition, first_offset, keys, vals, vals_json, headers FROM log_batches WHERE topic = ? AND newest_at < ?');
+    this.selectFrom = db.prepare('SELECT partition, first_offset, keys, vals, vals_json, headers FROM log_batches WHERE topic = ? AND partition = ? AND first_offset >= ? ORDER BY first_offset LIMIT ?');
     this.writeAll = db.transaction((topic: string, records: readonly LogRecord[], now: number) => {
       for (const run of byPartition(records)) {
         let newest = -Infinity;
         for (const r of run) newest = Math.max(newest, this.timeOf(topic, r, now));
         const headers = run.some((r) => r.headers) ? JSON.stringify(run.map((r) => r.headers ?? null)) : null;
-        this.insert.run(topic, run[0].partition, run[0].offset, run.length, newest, JSON.stringify(run.map((r) => r.key)), run.map((r) => r.value).join('\n'), headers);
+        // TRICKY: the product writes JSON values (no raw newline), but the log takes any text.
+        const framed = run.some((r) => r.value.includes('\n'));
+        const vals = framed ? JSON.stringify(run.map((r) => r.value)) : run.map((r) => r.value).join('\n');
+        this.insert.run(topic, run[0].partition, run[0].offset, run.length, newest, JSON.stringify(run.map((r) => r.key)), vals, headers, framed ? 1 : 0);
         this.advance.run(topic, run[0].partition, run[run.length - 1].offset + 1);
       }
     });
@@ -85,6 +91,11 @@ export class SqliteLogJournal implements LogJournal {
   ends(topic: string): Map<number, number> {
     const rows = this.selectEnds.all(topic) as { partition: number; next_offset: number }[];
     return new Map(rows.map((r) => [r.partition, r.next_offset]));
+  }
+
+  /** The records of a topic's stored appends whose newest record is older than `beforeMs` (what retention would trim). */
+  agedOut(topic: string, beforeMs: number): LogRecord[] {
+    return (this.selectAgedOut.all(topic, beforeMs) as BatchRow[]).flatMap((row) => recordsOf(topic, row));
   }
 
   /** Stored records of a topic, partition by partition in offset order, about `batch` rows at a time. */
@@ -114,7 +125,7 @@ function byPartition(records: readonly LogRecord[]): LogRecord[][] {
 
 function recordsOf(topic: string, row: BatchRow): LogRecord[] {
   const keys = JSON.parse(row.keys) as string[];
-  const values = row.vals.split('\n');
+  const values = row.vals_json ? (JSON.parse(row.vals) as string[]) : row.vals.split('\n');
   const headers = row.headers ? (JSON.parse(row.headers) as (Record<string, string> | null)[]) : undefined;
   return values.map((value, i) => ({
     topic,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { knownEvents, launchChromium, postEvents, writeBrowserConfig } from './browser.js';
-import { ROOT, startServerProcess, type ServerProcess } from './process.js';
+import { ROOT, startServerProcess, tempDataDir, type ServerProcess } from './process.js';
 
 /** Where the browser tests leave their screenshots. */
 export const SHOTS = join(ROOT, 'test-results/browser');
@@ -48,7 +48,8 @@ export function useBrowserSession(): BrowserSession {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    env = { SIMULATOR: 'off', OPS_CONFIG: writeBrowserConfig(), TICK_MS: '1000', LOG_LEVEL: 'warn' };
+    // One data directory for the session: a restarted server comes back with the same data.
+    env = { SIMULATOR: 'off', OPS_CONFIG: writeBrowserConfig(), TICK_MS: '1000', LOG_LEVEL: 'warn', DATA_DIR: tempDataDir() };
     [session.server, session.browser] = await Promise.all([startServerProcess(env), launchChromium()]);
     port = Number(new URL(session.server.url).port);
     session.eventsAt = Date.now();

@@ -4,8 +4,8 @@
  * on the real clock) with its values worked out by hand from SPEC section 3.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDataDir } from './process.js';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -60,7 +60,7 @@ export const BROWSER_CONFIG = {
 
 /** Writes the browser config to a temporary file; returns its path. */
 export function writeBrowserConfig(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'occ-browser-'));
+  const dir = tempDataDir('occ-browser-');
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify(BROWSER_CONFIG, null, 2));
   return path;

@@ -1,6 +1,6 @@
 /** Runs the real server process for end-to-end tests, as `npm start` does after the build. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -27,9 +27,17 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** A fresh, empty data directory for one server process (the embedded default keeps its data there). */
-export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'occ-data-'));
+const tempDirs: string[] = [];
+// NOTE: removed when the test file's process ends, after every server of it has stopped.
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh, empty data directory for one server process (the embedded default keeps its data there); removed at exit. */
+export function tempDataDir(prefix = 'occ-data-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /**
