@@ -1,6 +1,7 @@
 /** Runs the real server process for end-to-end tests, as `npm start` does after the build. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -28,9 +29,10 @@ export interface ServerProcess {
 }
 
 const tempDirs: string[] = [];
-// NOTE: removed when the test file's process ends, after every server of it has stopped.
-process.once('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+// NOTE: registered as the test file loads this module, so it runs after the file's own afterAll
+// hooks (vitest runs them last registered first): every server of the file has stopped by then.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A fresh, empty data directory for one server process (the embedded default keeps its data there); removed at exit. */
