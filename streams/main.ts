@@ -11,7 +11,7 @@ import { openClickHouseStore } from './clickhouse/clickhouse-store.js';
 import { loadConfig } from '../contracts/config.js';
 import { KafkaEventLog } from './kafka/kafka-event-log.js';
 import type { MetricsStore } from './metrics-store.js';
-import { startStreamWorker, type StreamWorker } from './stream-worker.js';
+import { KAFKA_LANES, KAFKA_LINGER_MS, startStreamWorker, type StreamWorker } from './stream-worker.js';
 import { readWorkerEnv, type WorkerEnv } from '../contracts/env.js';
 import { createWorkerTelemetry, type WorkerTelemetry } from './worker-telemetry.js';
 
@@ -93,7 +93,8 @@ async function main(): Promise<void> {
       group: env.STREAMS_GROUP,
       topic: env.STREAMS_TOPIC,
       dlqTopic: env.STREAMS_DLQ_TOPIC,
-      lingerMs: env.STREAMS_LINGER_MS,
+      lingerMs: env.STREAMS_LINGER_MS ?? KAFKA_LINGER_MS,
+      lanes: env.STREAMS_LANES ?? KAFKA_LANES,
       maxRows: env.STREAMS_MAX_ROWS,
       counters: telemetry.counters,
       onError: (err) => logger.warn({ err }, 'stream worker: consumer error; unresolved records are read again'),
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { group: env.STREAMS_GROUP, topic: env.STREAMS_TOPIC, dlq: env.STREAMS_DLQ_TOPIC, store: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE ?? 'ops', lingerMs: env.STREAMS_LINGER_MS },
+      { group: env.STREAMS_GROUP, topic: env.STREAMS_TOPIC, dlq: env.STREAMS_DLQ_TOPIC, store: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE ?? 'ops', lingerMs: env.STREAMS_LINGER_MS ?? KAFKA_LINGER_MS, lanes: env.STREAMS_LANES ?? KAFKA_LANES },
       'stream worker running',
     );
   } catch (err) {

@@ -26,8 +26,26 @@ export interface MetricsStore {
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
-   * Forgets state cached per partition; the stream worker calls it when its partition assignment
-   * changes. Optional: a store that caches nothing (the embedded one) leaves it out.
+   * For a store that owns partitions (ClickHouse): applies batches read from the log, each of one
+   * partition, in one write. Events at offsets already written are replays and count as duplicates.
+   * Called concurrently only for disjoint partitions.
    */
-  invalidate?(): void;
+  applyPartitions?(batches: readonly PartitionBatch[]): Promise<ApplyResult>;
+  /**
+   * The partitions of `topic` that `member` (one of the worker's group members) holds changed:
+   * state held for partitions no member of the worker holds is dropped, new ones are loaded before
+   * their first batch. `ends`: the log's end offset per partition.
+   */
+  assign?(topic: string, partitions: readonly number[], ends: Promise<ReadonlyMap<number, number>>, member: string): void;
+}
+
+/** What a stream worker read from one partition, validated. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  events: readonly OpsEvent[];
+  /** The offset each event was read at. */
+  offsets: readonly number[];
+  /** The batch's last offset, dead-lettered records included. */
+  lastOffset: number;
 }

@@ -17,7 +17,13 @@ import type { ApplyResult } from './metrics-store.js';
 import { backoffDelay } from './backoff.js';
 
 export interface CoalescerPart {
+  topic: string;
+  partition: number;
   events: OpsEvent[];
+  /** The offset each event was read at. */
+  offsets: number[];
+  /** The batch's last offset (dead-lettered records included). */
+  lastOffset: number;
   /** DLQ messages, each with its `reason` header. */
   dead: LogMessage[];
   /** True when this batch's consumer is stopping or rebalancing: write now, don't wait. */
@@ -25,7 +31,8 @@ export interface CoalescerPart {
 }
 
 export interface CoalescerSinks {
-  apply(events: OpsEvent[]): Promise<ApplyResult>;
+  /** Stores the parts' events in one write. */
+  apply(parts: CoalescerPart[]): Promise<ApplyResult>;
   deadLetter(messages: LogMessage[]): Promise<void>;
 }
 
@@ -138,18 +145,18 @@ export class WriteCoalescer {
 
   /** Writes the events, then the DLQ messages; each step once, retried until it succeeds or is given up. */
   private async write(parts: CoalescerPart[]): Promise<boolean> {
-    const events = parts.flatMap((p) => p.events);
+    const events = parts.reduce((n, p) => n + p.events.length, 0);
     const dead = parts.flatMap((p) => p.dead);
-    let stored = events.length === 0;
+    let stored = events === 0;
     let deadLettered = dead.length === 0;
     let giveUpAt: number | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         if (!stored) {
           const started = this.timer();
-          const result = await this.sinks.apply(events);
+          const result = await this.sinks.apply(parts);
           stored = true;
-          this.hooks.written?.(events.length, (this.timer() - started) / 1000, result);
+          this.hooks.written?.(events, (this.timer() - started) / 1000, result);
         }
         if (!deadLettered) {
           await this.sinks.deadLetter(dead);

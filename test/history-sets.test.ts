@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../contracts/config.js';
 import type { OpsEvent } from '../contracts/events.js';
 import { nearestRank } from '../contracts/metrics-snapshot.js';
+import { ident, sql } from '../streams/clickhouse/sql.js';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import { describeWithEngines, requireEngines, uniqueName } from './support/engines.js';
@@ -97,7 +98,7 @@ describeWithEngines(engines, 'history of a set of queues (ClickHouse)', () => {
   const stores: ClickHouseStore[] = [];
   afterAll(async () => {
     for (const store of stores) {
-      await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` });
+      await store.connection.command(sql`DROP DATABASE IF EXISTS ${ident(store.database)}`);
       await store.close();
     }
   });

@@ -24,7 +24,11 @@ const event = (i: number, at = '2026-11-26T09:00:00.000Z'): OpsEvent => ({
   priority: 3,
 });
 const part = (from: number, n: number): CoalescerPart => ({
+  topic: 'clock',
+  partition: 0,
   events: Array.from({ length: n }, (_, i) => event(from + i)),
+  offsets: Array.from({ length: n }, (_, i) => from + i),
+  lastOffset: from + n - 1,
   dead: [],
   isStopping: () => false,
 });
@@ -34,8 +38,9 @@ function sinks(applyFailures = 0) {
   let fails = applyFailures;
   return {
     writes,
-    async apply(events: OpsEvent[]) {
+    async apply(parts: CoalescerPart[]) {
       if (fails-- > 0) throw new Error('store down');
+      const events = parts.flatMap((p) => p.events);
       writes.push(events);
       return { applied: events.length, duplicates: 0 };
     },

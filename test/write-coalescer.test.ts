@@ -11,7 +11,11 @@ import { WriteCoalescer, type CoalescerPart } from '../streams/write-coalescer.j
 
 const event = (i: number): OpsEvent => ({ event_id: `e${i}`, type: 'task.created', occurred_at: '2026-11-26T09:00:00.000Z', queue: 'billing', task_id: `t${i}` });
 const part = (from: number, n: number, dead: LogMessage[] = [], stopping = () => false): CoalescerPart => ({
+  topic: 'coalesce',
+  partition: 0,
   events: Array.from({ length: n }, (_, i) => event(from + i)),
+  offsets: Array.from({ length: n }, (_, i) => from + i),
+  lastOffset: from + n - 1,
   dead,
   isStopping: stopping,
 });
@@ -25,9 +29,10 @@ function sinks(failures: { apply?: number; dlq?: number } = {}) {
     writes,
     dlq,
     applyCalls: 0,
-    async apply(events: OpsEvent[]) {
+    async apply(parts: CoalescerPart[]) {
       this.applyCalls++;
       if (applyFails-- > 0) throw new Error('store down');
+      const events = parts.flatMap((p) => p.events);
       writes.push(events);
       return { applied: events.length, duplicates: 0 };
     },

@@ -1,71 +1,76 @@
 /**
- * Turns a batch of events into the rows of one INSERT into `ingest`: the raw events, the new
- * state of every task they changed, and the net aggregate changes (a `ContributionSink` that sums
- * per key, so a task created and started within one batch adds nothing to `waiting`).
+ * Turns a batch of events into the TabSeparated rows of one INSERT into `ingest_v2` (migration
+ * 004): the raw events, the new state of every task they touched (and its open-task row), the net
+ * aggregate changes (a `ContributionSink` that sums per key, so a task created and started within
+ * one batch adds nothing to `waiting`), staffing, and the highest offset per partition.
  */
 import type { OpsEvent } from '../../contracts/events.js';
 import { MINUTE_MS } from '../embedded/minute-history.js';
-import { isSet, type ContributionSink, type TaskState } from '../task-state.js';
+import type { ContributionSink, TaskState } from '../task-state.js';
+import { TsvWriter, tsvString, tsvStringArray } from './tsv.js';
 
-export const KIND = { event: 1, state: 2, open: 3, waiting: 4, fact: 5, minute: 6, staffing: 7 } as const;
-export const FACT = { arrival: 1, completion: 2, start: 3 } as const;
+/** `kind` of an `ingest_v2` row; an aggregate row's kind is 10 + its fact. */
+export const KIND = { event: 1, state: 2, open: 3, staffing: 7, offset: 8, closedOpen: 5, aggregate: 10 } as const;
+/** `fact` of an `aggregates` row. */
+export const FACT = { arrival: 1, completion: 2, start: 3, open: 4, waiting: 5, minute: 6 } as const;
 
-export type IngestRow = Record<string, string | number | null>;
+/** The columns of `ingest_v2`, in the order every row is written (their use per kind: migration 004). */
+export const INGEST_COLUMNS = ['kind', 'a', 'b', 'c', 'queue', 'team', 't1', 't2', 't3', 't4', 't5', 't6', 'ids'] as const;
 
-const nullable = (t: number) => (isSet(t) ? t : null);
+/** A time that may be unset (NaN), as written: -1 stands for none (the views read it as NULL). */
+const time = (t: number) => (t === t ? t : -1);
 
-interface FactSum { queue: string; team: string; fact: number; at: number; wait_ms: number; n: number }
-interface MinuteSum { queue: string; minute: number; arrivals: number; completions: number; leaves: number }
+interface MinuteSum { arrivals: number; completions: number; leaves: number }
+
+/** `map.get(key)`, created empty first when missing. */
+function inner<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
 
 /**
- * Sums signed changes per key; keys whose sums are all zero are not written.
- * NOTE: one map per kind with flat keys: this runs several times per event on the worker's hot path.
+ * Open tasks, waiting tasks and minute counts are summed per key within the batch (a task created
+ * and started in one batch adds nothing to `waiting`); keys whose sums are zero are not written.
+ * Window facts are written as they come: within a batch they seldom cancel, and summing them per
+ * millisecond cost more than the rows it saved. SummingMergeTree adds them up either way.
+ * NOTE: nested maps keyed by queue, then by number: this runs several times per event on the
+ * worker's hot path, and building a string key per call was its largest cost.
  */
 export class BatchRows implements ContributionSink {
-  private readonly raw: IngestRow[] = [];
-  private readonly openSums = new Map<string, number>();
-  private readonly waitingSums = new Map<string, number>();
-  private readonly factSums = new Map<string, FactSum>();
-  private readonly minuteSums = new Map<string, MinuteSum>();
+  private readonly out = new TsvWriter();
+  /** queue -> team -> [not started, started] */
+  private readonly openSums = new Map<string, Map<string, [number, number]>>();
+  /** queue -> created_at -> n */
+  private readonly waitingSums = new Map<string, Map<number, number>>();
+  /** queue -> minute -> sums */
+  private readonly minuteSums = new Map<string, Map<number, MinuteSum>>();
 
   open(queue: string, team: string, started: boolean, sign: number): void {
-    const s = started ? '1' : '0';
-    const key = queue + '\u0001' + team + '\u0001' + s;
-    this.openSums.set(key, (this.openSums.get(key) ?? 0) + sign);
+    const byTeam = inner(this.openSums, queue, () => new Map<string, [number, number]>());
+    const i = started ? 1 : 0;
+    inner(byTeam, team, () => [0, 0] as [number, number])[i] += sign;
     // The queue row counts every open task; the team row only those the team started.
-    if (team) {
-      const queueKey = queue + '\u0001\u0001' + s;
-      this.openSums.set(queueKey, (this.openSums.get(queueKey) ?? 0) + sign);
-    }
+    if (team) inner(byTeam, '', () => [0, 0] as [number, number])[i] += sign;
   }
 
   waiting(queue: string, createdAt: number, sign: number): void {
-    const key = queue + '\u0001' + createdAt;
-    this.waitingSums.set(key, (this.waitingSums.get(key) ?? 0) + sign);
-  }
-
-  private fact(queue: string, team: string, fact: number, at: number, waitMs: number, sign: number): void {
-    const key = queue + '\u0001' + team + '\u0001' + fact + '\u0001' + at + '\u0001' + waitMs;
-    const sum = this.factSums.get(key);
-    if (sum) sum.n += sign;
-    else this.factSums.set(key, { queue, team, fact, at, wait_ms: waitMs, n: sign });
+    const byTime = inner(this.waitingSums, queue, () => new Map<number, number>());
+    byTime.set(createdAt, (byTime.get(createdAt) ?? 0) + sign);
   }
 
   private minute(queue: string, at: number, field: 'arrivals' | 'completions' | 'leaves', sign: number): void {
-    const minute = Math.floor(at / MINUTE_MS);
-    const key = queue + '\u0001' + minute;
-    let sum = this.minuteSums.get(key);
-    if (!sum) this.minuteSums.set(key, (sum = { queue, minute, arrivals: 0, completions: 0, leaves: 0 }));
-    sum[field] += sign;
+    const byMinute = inner(this.minuteSums, queue, () => new Map<number, MinuteSum>());
+    inner(byMinute, Math.floor(at / MINUTE_MS), () => ({ arrivals: 0, completions: 0, leaves: 0 }))[field] += sign;
   }
 
   arrival(queue: string, team: string, createdAt: number, sign: number): void {
-    this.fact(queue, team, FACT.arrival, createdAt, 0, sign);
+    this.aggregate(FACT.arrival, queue, team, createdAt, 0, sign);
     if (!team) this.minute(queue, createdAt, 'arrivals', sign);
   }
 
   completion(queue: string, team: string, completedAt: number, sign: number): void {
-    this.fact(queue, team, FACT.completion, completedAt, 0, sign);
+    this.aggregate(FACT.completion, queue, team, completedAt, 0, sign);
     if (!team) this.minute(queue, completedAt, 'completions', sign);
   }
 
@@ -74,62 +79,57 @@ export class BatchRows implements ContributionSink {
   }
 
   start(queue: string, team: string, startAt: number, waitMs: number, sign: number): void {
-    this.fact(queue, '', FACT.start, startAt, waitMs, sign);
-    this.fact(queue, team, FACT.start, startAt, waitMs, sign);
+    this.aggregate(FACT.start, queue, '', startAt, waitMs, sign);
+    this.aggregate(FACT.start, queue, team, startAt, waitMs, sign);
   }
 
-  event(e: OpsEvent): void {
-    this.raw.push({
-      kind: KIND.event,
-      event_id: e.event_id,
-      type: e.type,
-      task_id: e.type === 'staffing.updated' ? '' : e.task_id,
-      queue: e.queue,
-      team: e.team ?? '',
-      at: Date.parse(e.occurred_at),
-      agents: e.type === 'staffing.updated' ? e.agents : 0,
-      priority: e.type === 'task.created' ? (e.priority ?? 3) : 0,
-    });
+  /** The raw event (and, for staffing, its staffing row). */
+  event(e: OpsEvent, at: number): void {
+    const id = tsvString(e.event_id);
+    const queue = tsvString(e.queue);
+    const team = e.team === undefined ? '' : tsvString(e.team);
     if (e.type === 'staffing.updated') {
-      this.raw.push({ kind: KIND.staffing, event_id: e.event_id, queue: e.queue, team: e.team, at: Date.parse(e.occurred_at), agents: e.agents });
+      this.out.line(`${KIND.event}\t${id}\t${e.type}\t\t${queue}\t${team}\t${at}\t0\t0\t${e.agents}\t0\t0\t[]\n`);
+      this.out.line(`${KIND.staffing}\t${id}\t\t\t${queue}\t${team}\t${at}\t0\t0\t${e.agents}\t0\t0\t[]\n`);
+      return;
     }
+    const priority = e.type === 'task.created' ? (e.priority ?? 3) : 0;
+    this.out.line(`${KIND.event}\t${id}\t${e.type}\t${tsvString(e.task_id)}\t${queue}\t${team}\t${at}\t0\t0\t0\t${priority}\t0\t[]\n`);
   }
 
-  state(taskId: string, t: TaskState, version: number): void {
-    this.raw.push({
-      kind: KIND.state,
-      task_id: taskId,
-      queue: t.queue,
-      created_at: nullable(t.createdAt),
-      created_by: t.createdBy,
-      start_at: nullable(t.startAt),
-      start_team: t.startTeam,
-      started_by: t.startedBy,
-      completed_at: nullable(t.completedAt),
-      cancelled_at: nullable(t.cancelledAt),
-      version,
-    });
+  /** A task's state row (kind 2), or its open-task row (+1: kind 3; -1: kind 5). */
+  state(kind: 2 | 3 | 5, part: number, taskId: string, t: TaskState, ids: readonly string[], version: number): void {
+    this.out.line(
+      `${kind}\t${tsvString(taskId)}\t${tsvString(t.createdBy)}\t${tsvString(t.startedBy)}\t${tsvString(t.queue)}\t${tsvString(t.startTeam)}\t` +
+        `${time(t.createdAt)}\t${time(t.startAt)}\t${time(t.completedAt)}\t${time(t.cancelledAt)}\t${version}\t${part}\t${tsvStringArray(ids)}\n`,
+    );
   }
 
-  /** Every row of the batch, net changes that cancel out left out. */
-  rows(): IngestRow[] {
-    const out = this.raw;
-    for (const [key, n] of this.openSums) {
-      if (n === 0) continue;
-      const [queue, team, started] = key.split('\u0001');
-      out.push({ kind: KIND.open, queue, team, started: Number(started), n });
-    }
-    for (const [key, n] of this.waitingSums) {
-      if (n === 0) continue;
-      const split = key.lastIndexOf('\u0001');
-      out.push({ kind: KIND.waiting, queue: key.slice(0, split), at: Number(key.slice(split + 1)), n });
-    }
-    for (const f of this.factSums.values()) if (f.n !== 0) out.push({ kind: KIND.fact, ...f });
-    for (const m of this.minuteSums.values()) {
-      if (m.arrivals !== 0 || m.completions !== 0 || m.leaves !== 0) {
-        out.push({ kind: KIND.minute, queue: m.queue, at: m.minute, arrivals: m.arrivals, completions: m.completions, leaves: m.leaves });
+  /** The highest offset of `topic`'s `part` this INSERT stores. */
+  offset(topic: string, part: number, lastOffset: number): void {
+    this.out.line(`${KIND.offset}\t${tsvString(topic)}\t\t\t\t\t${lastOffset}\t0\t0\t0\t0\t${part}\t[]\n`);
+  }
+
+  private aggregate(fact: number, queue: string, team: string, at: number, waitMs: number, n: number, arrivals = 0, completions = 0, leaves = 0): void {
+    this.out.line(`${KIND.aggregate + fact}\t\t\t\t${tsvString(queue)}\t${tsvString(team)}\t${at}\t${waitMs}\t${n}\t${arrivals}\t${completions}\t${leaves}\t[]\n`);
+  }
+
+  /** Every row of the batch as TabSeparated text in INGEST_COLUMNS order, net changes that cancel out left out. */
+  finish(): { payload: Buffer; rows: number } {
+    for (const [queue, byTeam] of this.openSums) {
+      for (const [team, [waiting, started]] of byTeam) {
+        if (waiting !== 0) this.aggregate(FACT.open, queue, team, 0, 0, waiting);
+        if (started !== 0) this.aggregate(FACT.open, queue, team, 1, 0, started);
       }
     }
-    return out;
+    for (const [queue, byTime] of this.waitingSums) {
+      for (const [createdAt, n] of byTime) if (n !== 0) this.aggregate(FACT.waiting, queue, '', createdAt, 0, n);
+    }
+    for (const [queue, byMinute] of this.minuteSums) {
+      for (const [minute, m] of byMinute) {
+        if (m.arrivals !== 0 || m.completions !== 0 || m.leaves !== 0) this.aggregate(FACT.minute, queue, '', minute, 0, 0, m.arrivals, m.completions, m.leaves);
+      }
+    }
+    return { payload: this.out.bytes(), rows: this.out.rows };
   }
 }

@@ -13,7 +13,7 @@ import { sql, type Sql } from './sql.js';
 /** The part of chdb's API used here (chdb 3.4; its own types are not needed to build without it). */
 interface ChdbSession {
   queryAsync(query: string, options?: { format?: string }): Promise<{ text(): string }>;
-  insert(params: { table: string; values: Buffer; format: 'JSONEachRow' }): Promise<unknown>;
+  insert(params: { table: string; values: Buffer; format: 'JSONEachRow' | 'TabSeparated'; columns?: readonly string[] }): Promise<unknown>;
   close(): void;
 }
 interface ChdbModule {
@@ -71,6 +71,12 @@ export async function openChdbConnection(path: string): Promise<ClickHouseConnec
       // The rows travel as data (INSERT INTO t FORMAT JSONEachRow + payload), never as SQL text.
       const payload = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n', 'utf8');
       await session.insert({ table: table.text, values: payload, format: 'JSONEachRow' });
+    },
+
+    async insertTsv(table: Sql, columns: readonly string[], payload: Buffer): Promise<void> {
+      if (closed) throw new Error('the chDB connection is closed');
+      if (payload.length === 0) return;
+      await session.insert({ table: table.text, values: payload, format: 'TabSeparated', columns });
     },
 
     async command(statement: Sql): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The narrow port through which the store, the capacity store, the audit trail and the migrations
  * use ClickHouse: statements built by the literal formatter (sql.ts) in, JSONEachRow rows out, rows
- * inserted as JSONEachRow data (never spliced into SQL). Two adapters: HTTP to a server
+ * inserted as JSONEachRow or TabSeparated data (never spliced into SQL). Two adapters: HTTP to a server
  * (http-connection.ts, the product) and chDB in-process (chdb-connection.ts, current ClickHouse
  * for the tests), so every statement of the product runs on 18.16 and on 26.x alike.
  */
@@ -16,6 +16,8 @@ export interface ClickHouseConnection {
   query<T>(statement: Sql): Promise<T[]>;
   /** Inserts rows as JSONEachRow data into `table` (`db.table`, built from identifiers only). */
   insert(table: Sql, rows: readonly object[]): Promise<void>;
+  /** Inserts TabSeparated data (tsv.ts: one line per row, `columns` in order) into `table`. */
+  insertTsv(table: Sql, columns: readonly string[], payload: Buffer): Promise<void>;
   /** Runs a statement that returns nothing (DDL, INSERT ... SELECT, DROP). */
   command(statement: Sql): Promise<void>;
   /** Resolves when ClickHouse answers; rejects with the reason otherwise. */

@@ -1,21 +1,24 @@
 /**
- * The ClickHouse `MetricsStore`. Writes: per batch, the earlier state of the batch's tasks comes
- * from a cache (filled from `task_state`), each new event is folded into it (task-state.ts, as in
- * the embedded engine), and one INSERT carries the raw events, the new states and the net
- * aggregate changes. Event ids already stored are skipped, so a replayed batch changes nothing.
- * Reads: snapshot and history queries over the aggregate tables (snapshot-queries.ts), whose cost
- * follows the open tasks and the time range asked for, not the length of history.
+ * The ClickHouse `MetricsStore`. Writes: the stream worker owns the Kafka partitions it is assigned
+ * and keeps their tasks' states (owned-partitions.ts); per batch each new event is folded into its
+ * task's state (task-state.ts, as in the embedded engine) and one INSERT carries the raw events,
+ * the new states, the net aggregate changes and the highest offset per partition. No look-up grows
+ * with history: replays are recognised by offset, resends by the ids a task holds, new tasks by a
+ * filter; only a task evicted from memory is read back. Reads: one snapshot query and the history
+ * queries over the aggregate tables (snapshot-queries.ts), whose cost follows the open tasks and
+ * the time range asked for, not the length of history.
  */
 import type { Logger } from 'pino';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { OpsEvent } from '../../contracts/events.js';
 import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
-import type { ApplyResult, MetricsStore } from '../metrics-store.js';
-import { blankContribution, contributionOf, foldTaskEvent, moveContribution, newTask, type TaskState } from '../task-state.js';
-import { BatchRows } from './batch-rows.js';
-import { clientOver, type ClickHouseClientLike, type ClickHouseConnection } from './clickhouse-port.js';
+import type { ApplyResult, MetricsStore, PartitionBatch } from '../metrics-store.js';
+import { blankContribution, contributionOf, foldTaskEvent, moveContribution, newTask } from '../task-state.js';
+import { BatchRows, INGEST_COLUMNS, KIND } from './batch-rows.js';
+import type { ClickHouseConnection } from './clickhouse-port.js';
 import { openHttpConnection } from './http-connection.js';
 import { migrate } from './migrate.js';
+import { isOpen, loadPartition, lookUpTasks, storedEventIds, type OwnedPartition, type OwnedTask } from './owned-partitions.js';
 import { readHistory, readSnapshot } from './snapshot-queries.js';
 import { ident, inList, sql } from './sql.js';
 
@@ -30,40 +33,21 @@ export interface ClickHouseStoreOptions {
   logger?: Logger;
   /** Apply migrations at open (default true). */
   migrate?: boolean;
-  /** Task states kept in memory between batches (default 200,000). */
-  cacheSize?: number;
+  /** Closed tasks kept in memory across the owned partitions (default 200,000); open ones are all kept. */
+  closedTasksKept?: number;
 }
 
 export interface ClickHouseStore extends MetricsStore {
   readonly kind: 'clickhouse';
-  /** Forget cached task states (call when the worker's partition assignment changes). */
-  invalidate(): void;
   /** The connection it uses, for the capacity store, the audit trail, tests and tools. */
   readonly connection: ClickHouseConnection;
-  /** @deprecated `connection` instead: the former client's `command`/`query({ query })`, over the connection. */
-  readonly client: ClickHouseClientLike;
   readonly database: string;
+  /** Tasks held in memory, open and closed, and look-ups made so far (for tests and benchmarks). */
+  stats(): { open: number; closed: number; lookedUp: number };
 }
 
-interface CachedTask {
-  state: TaskState;
-  version: number;
-}
-
-type StateRow = {
-  task_id: string;
-  queue: string;
-  created_at: number | null;
-  created_by: string;
-  start_at: number | null;
-  start_team: string;
-  started_by: string;
-  completed_at: number | null;
-  cancelled_at: number | null;
-  version: number;
-};
-
-const num = (v: number | null) => (v === null ? NaN : Number(v));
+/** `apply()` without a log (tests, tools): one pseudo-partition of no topic, no offsets kept. */
+const NO_TOPIC = '';
 
 /** Opens the store on `connection`, or over HTTP to `url`: applies migrations, returns the port. */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
@@ -80,106 +64,173 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       throw err;
     }
   }
-  const config = options.config;
-  const cacheSize = options.cacheSize ?? 200_000;
-  /** Insertion-ordered: the oldest entries are dropped first when the cache is full. */
-  let cache = new Map<string, CachedTask>();
+  const { config, logger } = options;
+  const closedTasksKept = options.closedTasksKept ?? 200_000;
+  /** Loaded (or loading) partitions by `topic|partition`. */
+  const owned = new Map<string, Promise<OwnedPartition>>();
+  /** The same, once loaded. */
+  const loaded = new Map<string, OwnedPartition>();
+  /** The log's end offsets of a topic, as the worker last asked at an assignment. */
+  const ends = new Map<string, Promise<ReadonlyMap<number, number>>>();
+  let lookedUp = 0;
+  /** The partitions each of the worker's group members holds, by `topic|member`. */
+  const members = new Map<string, readonly number[]>();
 
-  async function knownEventIds(ids: readonly string[]): Promise<Set<string>> {
-    const unique = [...new Set(ids)];
-    const known = new Set<string>();
-    for (let i = 0; i < unique.length; i += 10_000) {
-      const chunk = unique.slice(i, i + 10_000);
-      const found = await connection.query<{ event_id: string }>(sql`SELECT event_id FROM ${db}.events WHERE event_id IN ${inList(chunk)}`);
-      for (const r of found) known.add(r.event_id);
+  function partitionOf(topic: string, partition: number): Promise<OwnedPartition> {
+    const key = `${topic}|${partition}`;
+    let loading = owned.get(key);
+    if (!loading) {
+      const started = (async () => {
+        const end = (await ends.get(topic)?.catch(() => undefined))?.get(partition);
+        return loadPartition(connection, database, topic, partition, end, logger);
+      })();
+      owned.set(key, (loading = started));
+      started.then(
+        (p) => owned.get(key) === started && loaded.set(key, p),
+        // A failed load is tried again with the next batch.
+        () => owned.get(key) === started && owned.delete(key),
+      );
     }
-    return known;
+    return loading;
   }
 
-  async function loadStates(taskIds: string[]): Promise<void> {
-    const missing = taskIds.filter((id) => !cache.has(id));
-    for (let i = 0; i < missing.length; i += 10_000) {
-      const chunk = missing.slice(i, i + 10_000);
-      for (const r of await connection.query<StateRow>(sql`SELECT * FROM ${db}.task_state FINAL WHERE task_id IN ${inList(chunk)}`)) {
-        cache.set(r.task_id, {
-          version: Number(r.version),
-          state: {
-            queue: r.queue,
-            createdAt: num(r.created_at),
-            createdBy: r.created_by,
-            startAt: num(r.start_at),
-            startTeam: r.start_team,
-            startedBy: r.started_by,
-            completedAt: num(r.completed_at),
-            cancelledAt: num(r.cancelled_at),
-          },
-        });
+  async function applyPartitions(batches: readonly PartitionBatch[]): Promise<ApplyResult> {
+    const parts = await Promise.all(batches.map((b) => partitionOf(b.topic, b.partition)));
+    const closedBound = Math.max(1000, Math.floor(closedTasksKept / Math.max(1, owned.size)));
+    let applied = 0;
+    let duplicates = 0;
+
+    // Tasks and staffing events the partitions do not hold but may have stored: looked up at once.
+    const toLookUp = new Set<string>();
+    const staffingToCheck: string[] = [];
+    for (let i = 0; i < batches.length; i++) {
+      const { events, offsets } = batches[i];
+      const part = parts[i];
+      for (let k = 0; k < events.length; k++) {
+        if (offsets[k] <= part.written) continue;
+        const e = events[k];
+        if (e.type === 'staffing.updated') {
+          if (!part.staffingIds.has(e.event_id)) staffingToCheck.push(e.event_id);
+        } else if (!part.get(e.task_id) && part.seen.mightHave(e.task_id)) toLookUp.add(e.task_id);
       }
     }
+    const [found, storedStaffing] = await Promise.all([
+      lookUpTasks(connection, database, [...new Set(parts.map((p) => p.partition))], [...toLookUp]),
+      storedEventIds(connection, database, staffingToCheck),
+    ]);
+    lookedUp += toLookUp.size;
+
+    // Work on copies: the partitions take the new states only once the INSERT has succeeded.
+    const rows = new BatchRows();
+    const before = blankContribution();
+    const after = blankContribution();
+    const commits: (() => void)[] = [];
+    for (let i = 0; i < batches.length; i++) {
+      const { topic, events, offsets, lastOffset } = batches[i];
+      const part = parts[i];
+      const working = new Map<string, { task: OwnedTask; base: OwnedTask | undefined }>();
+      const staffingIds: string[] = [];
+      for (let k = 0; k < events.length; k++) {
+        const e = events[k];
+        if (offsets[k] <= part.written) {
+          duplicates++;
+          continue;
+        }
+        if (e.type === 'staffing.updated') {
+          if (part.staffingIds.has(e.event_id) || storedStaffing.has(e.event_id) || staffingIds.includes(e.event_id)) {
+            duplicates++;
+            continue;
+          }
+          staffingIds.push(e.event_id);
+          rows.event(e, Date.parse(e.occurred_at));
+          applied++;
+          continue;
+        }
+        let w = working.get(e.task_id);
+        if (!w) {
+          const base = part.get(e.task_id) ?? found.get(e.task_id);
+          const task: OwnedTask = base
+            ? { state: { ...base.state }, version: base.version, ids: [...base.ids], openPart: base.openPart }
+            : { state: newTask(), version: 0, ids: [], openPart: -1 };
+          working.set(e.task_id, (w = { task, base }));
+        }
+        const { task } = w;
+        if (task.ids.includes(e.event_id)) {
+          duplicates++;
+          continue;
+        }
+        task.ids.push(e.event_id);
+        const at = Date.parse(e.occurred_at);
+        rows.event(e, at);
+        applied++;
+        contributionOf(task.state, before);
+        if (foldTaskEvent(task.state, e, at)) moveContribution(before, contributionOf(task.state, after), rows);
+      }
+      for (const [id, { task, base }] of working) {
+        if (task.ids.length === (base?.ids.length ?? 0)) continue; // only duplicates
+        task.version += 1;
+        rows.state(KIND.state, part.partition, id, task.state, task.ids, task.version);
+        if (base && base.openPart >= 0) rows.state(KIND.closedOpen, base.openPart, id, base.state, base.ids, base.version);
+        if (isOpen(task.state)) {
+          task.openPart = part.partition;
+          rows.state(KIND.open, part.partition, id, task.state, task.ids, task.version);
+        } else task.openPart = -1;
+      }
+      if (topic !== NO_TOPIC && lastOffset > part.written) rows.offset(topic, part.partition, lastOffset);
+      commits.push(() => {
+        for (const [id, { task }] of working) part.keep(id, task, closedBound);
+        for (const id of staffingIds) part.keepStaffingId(id);
+        if (topic !== NO_TOPIC) part.written = Math.max(part.written, lastOffset);
+      });
+    }
+    const { payload } = rows.finish();
+    await connection.insertTsv(sql`${db}.ingest_v2`, INGEST_COLUMNS, payload);
+    for (const commit of commits) commit();
+    return { applied, duplicates };
   }
 
   const store: ClickHouseStore = {
     kind: 'clickhouse',
     connection,
-    client: clientOver(connection),
     database,
-    invalidate() {
-      cache = new Map();
+    stats() {
+      let open = 0;
+      let closed = 0;
+      for (const p of loaded.values()) {
+        open += p.open.size;
+        closed += p.closed.size;
+      }
+      return { open, closed, lookedUp };
     },
-    knownEventIds,
 
-    async apply(events: readonly OpsEvent[]): Promise<ApplyResult> {
-      const known = await knownEventIds(events.map((e) => e.event_id));
-      const fresh: OpsEvent[] = [];
-      const taken = new Set<string>();
-      for (const e of events) {
-        if (known.has(e.event_id) || taken.has(e.event_id)) continue;
-        taken.add(e.event_id);
-        fresh.push(e);
-      }
-      if (fresh.length === 0) return { applied: 0, duplicates: events.length };
-      const taskIds = [...new Set(fresh.flatMap((e) => (e.type === 'staffing.updated' ? [] : [e.task_id])))];
-      await loadStates(taskIds);
-
-      // Work on copies: the cache changes only once the INSERT has succeeded.
-      const working = new Map<string, CachedTask>();
-      for (const id of taskIds) {
-        const cached = cache.get(id);
-        working.set(id, cached ? { state: { ...cached.state }, version: cached.version } : { state: newTask(), version: 0 });
-      }
-      const rows = new BatchRows();
-      const before = blankContribution();
-      const after = blankContribution();
-      const changed = new Set<string>();
-      for (const e of fresh) {
-        rows.event(e);
-        if (e.type === 'staffing.updated') continue;
-        const task = working.get(e.task_id)!;
-        contributionOf(task.state, before);
-        if (!foldTaskEvent(task.state, e, Date.parse(e.occurred_at))) continue;
-        moveContribution(before, contributionOf(task.state, after), rows);
-        changed.add(e.task_id);
-      }
-      for (const id of changed) {
-        const task = working.get(id)!;
-        task.version += 1;
-        rows.state(id, task.state, task.version);
-      }
-      await connection.insert(sql`${db}.ingest`, rows.rows());
-
-      for (const [id, task] of working) {
-        cache.delete(id);
-        cache.set(id, task);
-      }
-      if (cache.size > cacheSize) {
-        const drop = cache.size - cacheSize;
-        let i = 0;
-        for (const id of cache.keys()) {
-          if (i++ >= drop) break;
-          cache.delete(id);
+    assign(topic, partitions, partitionEnds, member) {
+      members.set(`${topic}|${member}`, partitions);
+      const keep = new Set<string>();
+      for (const [key, held] of members) if (key.startsWith(`${topic}|`)) for (const p of held) keep.add(`${topic}|${p}`);
+      for (const key of [...owned.keys()]) {
+        if (key.startsWith(`${topic}|`) && !keep.has(key)) {
+          owned.delete(key);
+          loaded.delete(key);
         }
       }
-      return { applied: fresh.length, duplicates: events.length - fresh.length };
+      ends.set(topic, partitionEnds);
+    },
+
+    applyPartitions,
+
+    apply(events: readonly OpsEvent[]): Promise<ApplyResult> {
+      return applyPartitions([{ topic: NO_TOPIC, partition: 0, events, offsets: events.map(() => Infinity), lastOffset: -1 }]);
+    },
+
+    async knownEventIds(ids: readonly string[]): Promise<Set<string>> {
+      const unique = [...new Set(ids)];
+      const known = new Set<string>();
+      for (let i = 0; i < unique.length; i += 10_000) {
+        const chunk = unique.slice(i, i + 10_000);
+        const found = await connection.query<{ event_id: string }>(sql`SELECT event_id FROM ${db}.events WHERE event_id IN ${inList(chunk)}`);
+        for (const r of found) known.add(r.event_id);
+      }
+      return known;
     },
 
     snapshot(nowMs: number): Promise<MetricsSnapshot> {

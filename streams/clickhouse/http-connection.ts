@@ -3,6 +3,7 @@
  * ClickHouse server, 18.16 (Debian, CI) or current (24-26, users).
  */
 import { createClient, ClickHouseLogLevel, type ClickHouseSettings } from '@clickhouse/client';
+import { Readable } from 'node:stream';
 import type { ClickHouseConnection } from './clickhouse-port.js';
 import { sql, type Sql } from './sql.js';
 
@@ -57,6 +58,12 @@ export function openHttpConnection(options: HttpConnectionOptions): ClickHouseCo
       if (rows.length === 0) return;
       const clickhouse_settings = await settingsForInsert();
       await client.insert({ table: table.text, values: rows as object[], format: 'JSONEachRow', clickhouse_settings });
+    },
+
+    async insertTsv(table: Sql, columns: readonly string[], payload: Buffer): Promise<void> {
+      if (payload.length === 0) return;
+      const clickhouse_settings = await settingsForInsert();
+      await client.insert({ table: table.text, values: Readable.from([payload], { objectMode: false }), format: 'TabSeparated', columns: columns as [string, ...string[]], clickhouse_settings });
     },
 
     async command(statement: Sql): Promise<void> {

@@ -28,35 +28,44 @@ const WAIT_STATS = (config: OpsConfig) => sql`
   sumIf(c, wait_ms <= ${perQueue(config, (t) => t * 1000)}) AS attained,
   arraySort(x -> x.1, groupArray((wait_ms, c))) AS pairs,
   arrayCumSum(arrayMap(x -> x.2, pairs)) AS cum,
-  pairs[arrayFirstIndex(x -> x >= ceil(0.5 * cnt), cum)].1 AS p50,
-  pairs[arrayFirstIndex(x -> x >= ceil(0.9 * cnt), cum)].1 AS p90`;
+  pairs[arrayFirstIndex(x -> x >= ceil(0.5 * cnt), cum)].1 AS p50_ms,
+  pairs[arrayFirstIndex(x -> x >= ceil(0.9 * cnt), cum)].1 AS p90_ms`;
 
-type OpenRow = { queue: string; team: string; started: number; c: number };
-type WaitingRow = { queue: string; waiting: number; oldest: number; breached: number; past_risk: number };
-type FactRow = { queue: string; team: string; fact: number; cnt: number; attained: number; p50: number; p90: number };
-type StaffRow = { queue: string; team: string; agents: number };
+/**
+ * One row of the snapshot query, by `k`: 1 open tasks (x started 0/1, y count); 2 the waiting line
+ * of a queue (x waiting, y oldest created_at, z breached, p50 past the at-risk mark); 3 window facts
+ * (x fact, y count, z attained, p50, p90); 4 latest staffing (x agents).
+ */
+type SnapshotRow = { k: number; queue: string; team: string; x: number; y: number; z: number; p50: number; p90: number };
 
-/** The snapshot at `nowMs` (SPEC section 3). */
+/** The snapshot at `nowMs` (SPEC section 3): one query, one round trip. */
 export async function readSnapshot(connection: ClickHouseConnection, database: string, config: OpsConfig, nowMs: number): Promise<MetricsSnapshot> {
   const db = ident(database);
   const lo = nowMs - config.window_minutes * MINUTE_MS;
-  const [open, waiting, facts, staffing] = await Promise.all([
-    rows<OpenRow>(connection, sql`SELECT queue, team, started, sum(n) AS c FROM ${db}.open_counts GROUP BY queue, team, started HAVING c != 0`),
-    rows<WaitingRow>(connection, sql`
-      SELECT queue, sum(c) AS waiting, min(created_at) AS oldest,
-        sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 1000)}) AS breached,
-        sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 800)}) AS past_risk
-      FROM (SELECT queue, created_at, sum(n) AS c FROM ${db}.waiting GROUP BY queue, created_at HAVING c > 0)
-      GROUP BY queue`),
-    rows<FactRow>(connection, sql`
+  // NOTE: every branch casts its columns alike: 18.16 refuses a UNION ALL whose types differ.
+  const result = await rows<SnapshotRow>(connection, sql`
+    SELECT toUInt8(1) AS k, queue, team, toInt64(at) AS x, toInt64(sum(n)) AS y, toInt64(0) AS z, toInt64(0) AS p50, toInt64(0) AS p90
+    FROM ${db}.aggregates WHERE fact = ${FACT.open} GROUP BY queue, team, at HAVING y != 0
+    UNION ALL
+    SELECT toUInt8(2) AS k, queue, toString('') AS team, toInt64(sum(c)) AS x, toInt64(min(created_at)) AS y,
+      toInt64(sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 1000)})) AS z,
+      toInt64(sumIf(c, created_at < ${nowMs} - ${perQueue(config, (t) => t * 800)})) AS p50, toInt64(0) AS p90
+    FROM (SELECT queue, at AS created_at, sum(n) AS c FROM ${db}.aggregates WHERE fact = ${FACT.waiting} GROUP BY queue, at HAVING c > 0)
+    GROUP BY queue
+    UNION ALL
+    SELECT toUInt8(3) AS k, queue, team, toInt64(fact) AS x, toInt64(cnt) AS y, toInt64(attained) AS z, toInt64(p50_ms) AS p50, toInt64(p90_ms) AS p90
+    FROM (
       SELECT queue, team, fact, ${WAIT_STATS(config)}
       FROM (
-        SELECT queue, team, fact, wait_ms, sum(n) AS c FROM ${db}.window_facts
-        WHERE at > ${lo} AND at <= ${nowMs} GROUP BY queue, team, fact, wait_ms HAVING c > 0
+        SELECT queue, team, fact, wait_ms, sum(n) AS c FROM ${db}.aggregates
+        WHERE fact IN (${FACT.arrival}, ${FACT.completion}, ${FACT.start}) AND at > ${lo} AND at <= ${nowMs}
+        GROUP BY queue, team, fact, wait_ms HAVING c > 0
       )
-      GROUP BY queue, team, fact`),
-    rows<StaffRow>(connection, sql`SELECT queue, team, argMaxMerge(latest) AS agents FROM ${db}.staffing GROUP BY queue, team`),
-  ]);
+      GROUP BY queue, team, fact
+    )
+    UNION ALL
+    SELECT toUInt8(4) AS k, queue, team, toInt64(argMaxMerge(latest)) AS x, toInt64(0) AS y, toInt64(0) AS z, toInt64(0) AS p50, toInt64(0) AS p90
+    FROM ${db}.staffing GROUP BY queue, team`);
 
   const values = new Map<string, MetricValues>(); // key: queue|team ('' for the queue)
   const get = (queue: string, team: string) => {
@@ -64,33 +73,35 @@ export async function readSnapshot(connection: ClickHouseConnection, database: s
     if (!v) values.set(`${queue}|${team}`, (v = emptyValues()));
     return v;
   };
-  for (const r of open) {
-    const v = get(r.queue, r.team);
-    v.backlog += Number(r.c);
-    if (Number(r.started)) v.in_progress += Number(r.c);
-  }
-  for (const r of waiting) {
-    const v = get(r.queue, '');
-    v.waiting = Number(r.waiting);
-    v.oldest_wait_seconds = Math.max(0, Math.floor((nowMs - Number(r.oldest)) / 1000));
-    v.breached = Number(r.breached);
-    v.at_risk = Number(r.past_risk) - Number(r.breached);
-  }
-  for (const r of facts) {
-    const v = get(r.queue, r.team);
-    const n = Number(r.cnt);
-    if (Number(r.fact) === FACT.arrival) v.arrivals = n;
-    else if (Number(r.fact) === FACT.completion) v.completions = n;
-    else {
-      v.started = n;
-      v.wait_p50_seconds = Number(r.p50) / 1000;
-      v.wait_p90_seconds = Number(r.p90) / 1000;
-      v.sla_attainment = Number(r.attained) / n;
+  // NOTE: staffing last: a queue's total adds its teams' figures to what the other rows set.
+  const order = (r: SnapshotRow) => (Number(r.k) === 4 ? 1 : 0);
+  for (const r of [...result].sort((a, b) => order(a) - order(b))) {
+    const k = Number(r.k);
+    if (k === 1) {
+      const v = get(r.queue, r.team);
+      v.backlog += Number(r.y);
+      if (Number(r.x)) v.in_progress += Number(r.y);
+    } else if (k === 2) {
+      const v = get(r.queue, '');
+      v.waiting = Number(r.x);
+      v.oldest_wait_seconds = Math.max(0, Math.floor((nowMs - Number(r.y)) / 1000));
+      v.breached = Number(r.z);
+      v.at_risk = Number(r.p50) - Number(r.z);
+    } else if (k === 3) {
+      const v = get(r.queue, r.team);
+      const n = Number(r.y);
+      if (Number(r.x) === FACT.arrival) v.arrivals = n;
+      else if (Number(r.x) === FACT.completion) v.completions = n;
+      else {
+        v.started = n;
+        v.wait_p50_seconds = Number(r.p50) / 1000;
+        v.wait_p90_seconds = Number(r.p90) / 1000;
+        v.sla_attainment = Number(r.z) / n;
+      }
+    } else {
+      get(r.queue, r.team).staffed_agents = Number(r.x);
+      get(r.queue, '').staffed_agents += Number(r.x);
     }
-  }
-  for (const r of staffing) {
-    get(r.queue, r.team).staffed_agents = Number(r.agents);
-    get(r.queue, '').staffed_agents += Number(r.agents);
   }
   return assembleSnapshot(config, nowMs, (queue) => {
     const teams = new Map<string, MetricValues>();
@@ -121,9 +132,9 @@ export async function readHistory(
   const first = last - minutes + 1;
   const [counts, backlogRows, waits] = await Promise.all([
     rows<MinuteRow>(connection, sql`
-      SELECT minute, sum(arrivals) AS a, sum(completions) AS c, sum(leaves) AS l FROM ${db}.minute_counts
-      WHERE queue IN ${inList(queues)} AND minute >= ${first} GROUP BY minute`),
-    rows<{ b: number }>(connection, sql`SELECT sum(n) AS b FROM ${db}.open_counts WHERE queue IN ${inList(queues)} AND team = ''`),
+      SELECT at AS minute, sum(arrivals) AS a, sum(completions) AS c, sum(leaves) AS l FROM ${db}.aggregates
+      WHERE fact = ${FACT.minute} AND queue IN ${inList(queues)} AND at >= ${first} GROUP BY minute`),
+    rows<{ b: number }>(connection, sql`SELECT sum(n) AS b FROM ${db}.aggregates WHERE fact = ${FACT.open} AND queue IN ${inList(queues)} AND team = ''`),
     // The waits of each minute come back whole (sorted, each repeated by its count): history
     // points are few, and the nearest rank is then taken exactly as the embedded engine takes it.
     rows<WaitMinuteRow>(connection, sql`
@@ -131,8 +142,8 @@ export async function readHistory(
         countIf(wait_ms <= ${perQueue(config, (t) => t * 1000)}) AS attained,
         arraySort(groupArray(wait_ms)) AS waits
       FROM (
-        SELECT queue, at, wait_ms, sum(n) AS c FROM ${db}.window_facts
-        WHERE queue IN ${inList(queues)} AND team = '' AND fact = ${FACT.start} AND at >= ${first * MINUTE_MS} AND at < ${(last + 1) * MINUTE_MS}
+        SELECT queue, at, wait_ms, sum(n) AS c FROM ${db}.aggregates
+        WHERE fact = ${FACT.start} AND queue IN ${inList(queues)} AND team = '' AND at >= ${first * MINUTE_MS} AND at < ${(last + 1) * MINUTE_MS}
         GROUP BY queue, at, wait_ms HAVING c > 0
       ) ARRAY JOIN arrayResize([0], toUInt64(c)) AS copy
       GROUP BY minute`),
