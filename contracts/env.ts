@@ -72,8 +72,8 @@ const workerSchema = sharedSchema.extend({
   STREAMS_DLQ_TOPIC: name.optional(),
   STREAMS_LINGER_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   STREAMS_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  /** Group members per worker process (default 2): one decodes while another's INSERT runs. */
-  STREAMS_LANES: z.coerce.number().int().min(1).max(16).optional(),
+  /** What one Kafka fetch may bring per partition, in MiB (default 8): bigger writes, more memory. */
+  STREAMS_FETCH_MB: z.coerce.number().int().min(1).max(64).optional(),
   /** Events older than this are refused as too old (dead-lettered), as the server refuses them. */
   RETENTION_DAYS: numeric(finite().int('must be a whole number of days').min(1, 'must be >= 1').max(3650, 'must be at most 3650')).default(35),
 });

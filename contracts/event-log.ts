@@ -33,6 +33,8 @@ export interface ConsumedBatch {
   topic: string;
   partition: number;
   records: LogRecord[];
+  /** Records of the partition after this batch, as far as the log knew when it was read (0: caught up). */
+  behind?: number;
   /** Marks every record up to and including `offset` as done. */
   resolve(offset: number): void;
   /** Keeps the group membership alive during a long batch (Kafka); a no-op where not needed. */

@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -24,7 +25,6 @@ import { openHttpConnection } from '../streams/clickhouse/http-connection.js';
 import { migrate } from '../streams/clickhouse/migrate.js';
 import { ident, inList, sql } from '../streams/clickhouse/sql.js';
 import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
-import { KAFKA_LANES } from '../streams/stream-worker.js';
 import { lifecycleEvents } from './bench-events.js';
 import { fmt, quantile, snapshotCost } from './bench-pipeline-snapshot.js';
 
@@ -73,7 +73,7 @@ async function database(name: string): Promise<string> {
 /** `count` stream workers (streams/main.ts) on `topic` into `db`; resolves once the group is stable with all of them. */
 async function startWorkers(count: number, topic: string, db: string, group: string): Promise<ChildProcess[]> {
   const workers = Array.from({ length: count }, () => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'streams/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'streams/main.ts'], {
       env: { ...process.env, KAFKA_BROKERS: BROKERS, CLICKHOUSE_URL, CLICKHOUSE_DATABASE: db, STREAMS_TOPIC: topic, STREAMS_GROUP: group, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -83,13 +83,24 @@ async function startWorkers(count: number, topic: string, db: string, group: str
   });
   for (;;) {
     const { groups } = await admin.describeGroups([group]);
-    // Each worker is KAFKA_LANES members of the group (streams/stream-worker.ts).
-    if (groups[0]?.state === 'Stable' && groups[0].members.length === count * KAFKA_LANES) return workers;
+    if (groups[0]?.state === 'Stable' && groups[0].members.length === count) return workers;
     await sleep(50);
   }
 }
 
+/** Peak resident memory of a process (Linux: VmHWM), in MB; undefined elsewhere. */
+function peakRssMb(pid: number | undefined): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function stopWorkers(workers: ChildProcess[]): Promise<void> {
+  const peaks = workers.map((w) => peakRssMb(w.pid));
+  if (peaks.every((p) => p !== undefined)) console.log(`  worker peak resident memory: ${peaks.map((p) => `${p} MB`).join(', ')}`);
   await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
 }
 
@@ -101,9 +112,9 @@ async function ours(workerCount: number, topic: string, produced: number): Promi
   const n0 = await count(db);
   while ((await count(db)) < produced) await sleep(50);
   const seconds = (performance.now() - t0) / 1000;
-  await stopWorkers(workers);
   const rate = (produced - n0) / seconds;
   console.log(`${workerCount} stream worker${workerCount > 1 ? 's' : ''}: ${fmt(produced - n0)} events -> ClickHouse (raw + every aggregate) in ${seconds.toFixed(2)} s = ${fmt(rate)} events/s (target 100,000)`);
+  await stopWorkers(workers);
   return rate;
 }
 

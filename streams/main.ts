@@ -11,7 +11,7 @@ import { openClickHouseStore } from './clickhouse/clickhouse-store.js';
 import { loadConfig } from '../contracts/config.js';
 import { KafkaEventLog } from './kafka/kafka-event-log.js';
 import type { MetricsStore } from './metrics-store.js';
-import { KAFKA_LANES, KAFKA_LINGER_MS, startStreamWorker, type StreamWorker } from './stream-worker.js';
+import { KAFKA_FETCH_BYTES_PER_PARTITION, KAFKA_LINGER_MS, startStreamWorker, type StreamWorker } from './stream-worker.js';
 import { readWorkerEnv, type WorkerEnv } from '../contracts/env.js';
 import { createWorkerTelemetry, type WorkerTelemetry } from './worker-telemetry.js';
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       logger.info({ url: `http://127.0.0.1:${(metricsServer.address() as { port: number }).port}/metrics` }, 'Prometheus counters');
     }
     store = await openClickHouseStore({ url: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE, config, logger });
-    log = new KafkaEventLog({ brokers: env.KAFKA_BROKERS, logger, clientId: 'ops-stream-worker' });
+    log = new KafkaEventLog({ brokers: env.KAFKA_BROKERS, logger, clientId: 'ops-stream-worker', maxBytesPerPartition: env.STREAMS_FETCH_MB ? env.STREAMS_FETCH_MB * 1024 * 1024 : KAFKA_FETCH_BYTES_PER_PARTITION });
     if (stopping) return;
     worker = await startStreamWorker({
       config,
@@ -94,7 +94,6 @@ async function main(): Promise<void> {
       topic: env.STREAMS_TOPIC,
       dlqTopic: env.STREAMS_DLQ_TOPIC,
       lingerMs: env.STREAMS_LINGER_MS ?? KAFKA_LINGER_MS,
-      lanes: env.STREAMS_LANES ?? KAFKA_LANES,
       maxRows: env.STREAMS_MAX_ROWS,
       counters: telemetry.counters,
       onError: (err) => logger.warn({ err }, 'stream worker: consumer error; unresolved records are read again'),
@@ -108,7 +107,7 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { group: env.STREAMS_GROUP, topic: env.STREAMS_TOPIC, dlq: env.STREAMS_DLQ_TOPIC, store: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE ?? 'ops', lingerMs: env.STREAMS_LINGER_MS ?? KAFKA_LINGER_MS, lanes: env.STREAMS_LANES ?? KAFKA_LANES },
+      { group: env.STREAMS_GROUP, topic: env.STREAMS_TOPIC, dlq: env.STREAMS_DLQ_TOPIC, store: env.CLICKHOUSE_URL, database: env.CLICKHOUSE_DATABASE ?? 'ops', lingerMs: env.STREAMS_LINGER_MS ?? KAFKA_LINGER_MS },
       'stream worker running',
     );
   } catch (err) {

@@ -32,11 +32,10 @@ export interface MetricsStore {
    */
   applyPartitions?(batches: readonly PartitionBatch[]): Promise<ApplyResult>;
   /**
-   * The partitions of `topic` that `member` (one of the worker's group members) holds changed:
-   * state held for partitions no member of the worker holds is dropped, new ones are loaded before
-   * their first batch. `ends`: the log's end offset per partition.
+   * The stream worker's partitions of `topic` changed: state held for others is dropped, new ones
+   * are loaded before their first batch. `ends`: the log's end offset per partition.
    */
-  assign?(topic: string, partitions: readonly number[], ends: Promise<ReadonlyMap<number, number>>, member: string): void;
+  assign?(topic: string, partitions: readonly number[], ends: Promise<ReadonlyMap<number, number>>): void;
 }
 
 /** What a stream worker read from one partition, validated. */

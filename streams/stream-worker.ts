@@ -19,8 +19,13 @@ export const STREAM_GROUP = 'ops-stream-workers';
 /** Kafka worker defaults (SPEC: batch inserts of thousands of rows, about once a second). */
 export const KAFKA_LINGER_MS = 250;
 export const MAX_ROWS_PER_WRITE = 20_000;
-/** Kafka worker default: group members per worker process (see startLane). */
-export const KAFKA_LANES = 2;
+/**
+ * Kafka worker default (STREAMS_FETCH_MB): what one fetch may bring per partition. A worker
+ * catching up writes what a fetch brought in one INSERT, and ClickHouse's cost is mostly per
+ * INSERT (the parts it makes): with 1 MiB, inserts of a few thousand events cost ClickHouse 18 us
+ * of CPU per event; with 8 MiB, about 5 (docs/benchmarks.md). The price is memory while catching up.
+ */
+export const KAFKA_FETCH_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 /** How often a batch waiting for its write heartbeats (kafkajs throttles to its own interval). */
 const HEARTBEAT_EVERY_MS = 1000;
 
@@ -90,8 +95,6 @@ export interface StreamWorkerDeps {
   topic?: string;
   dlqTopic?: string;
   maxBatch?: number;
-  /** Members of the group this worker runs (default 1; KAFKA_LANES with Kafka): see startLane. */
-  lanes?: number;
   /** How long batches wait to share a store write (default 0: at once; KAFKA_LINGER_MS with Kafka). */
   lingerMs?: number;
   /** A write starts at once with this many rows waiting (default MAX_ROWS_PER_WRITE). */
@@ -153,102 +156,93 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
     return result;
   }
 
-  /**
-   * A lane: one member of the group with its own write coalescer. With several lanes (Kafka), one
-   * lane's batch is decoded and folded while another's INSERT runs, so the worker's CPU and
-   * ClickHouse's overlap; each lane still waits for its own write before its offsets are resolved.
-   */
-  async function startLane(lane: number): Promise<{ coalescer: WriteCoalescer; consumer: LogConsumer }> {
-    const coalescer = new WriteCoalescer(
-      {
-        apply: async (parts) => {
-          if (store.applyPartitions) return store.applyPartitions(parts);
-          const events = parts.flatMap((p) => p.events);
-          try {
-            return await store.apply(events);
-          } catch (err) {
-            if (!isolate) throw err;
-            return applyOneByOne(events, err);
-          }
-        },
-        deadLetter: async (messages) => {
-          await log.append(dlqTopic, messages);
-        },
-      },
-      {
-        lingerMs: deps.lingerMs ?? 0,
-        maxRows: deps.maxRows ?? MAX_ROWS_PER_WRITE,
-        retry: deps.retry ?? { initialMs: 200, maxMs: 5000 },
-        drainTimeoutMs: deps.drainTimeoutMs ?? 10_000,
-        timer,
-      },
-      {
-        written(rows, seconds, result: ApplyResult) {
-          counters.written?.(rows, seconds);
-          counters.applied?.(result.applied);
-          counters.duplicates?.(result.duplicates);
-        },
-        deadLettered(messages) {
-          for (const m of messages) counters.deadLettered?.(1, m.headers?.reason ?? 'unknown');
-        },
-        failed(err, attempt, retryInMs) {
-          counters.writeFailed?.();
-          if (deps.onWriteFailed) deps.onWriteFailed(err, attempt, retryInMs);
-          else deps.onError?.(err);
-        },
-      },
-    );
-
-    const consumer: LogConsumer = await log.consume({
-      topic,
-      group,
-      maxBatch: deps.maxBatch ?? 5000,
-      onError: deps.onError,
-      onFatal: deps.onFatal,
-      onAssignmentChange(partitions) {
-        // The store drops what it holds of partitions no longer ours and loads new ones before their
-        // first batch (with the log's end offsets, to notice a recreated topic).
-        store.assign?.(topic, partitions, log.endOffsets(topic), `lane-${lane}`);
-        deps.onAssignmentChange?.(partitions);
-      },
-      async onBatch(batch) {
-        const now = clock();
-        const events: OpsEvent[] = [];
-        const offsets: number[] = [];
-        const dead: LogMessage[] = [];
-        for (const record of batch.records) {
-          // NOTE: an event validated by ingest in this same process (embedded log) is not checked twice.
-          const result: RecordResult = record.validated !== undefined ? { kind: 'ok', event: record.validated as OpsEvent } : decodeRecord(record, config, now, { retentionDays: deps.retentionDays });
-          if (result.kind === 'ok') {
-            events.push(result.event);
-            offsets.push(record.offset);
-            sourceOf.set(result.event, record);
-          } else dead.push(deadLetter(record, result.reason));
-        }
-        // Keep the group membership alive while the batch waits for its write (linger, retries).
-        const heartbeat = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
-        const lastOffset = batch.records[batch.records.length - 1].offset;
-        let written: boolean;
+  const coalescer = new WriteCoalescer(
+    {
+      apply: async (parts) => {
+        if (store.applyPartitions) return store.applyPartitions(parts);
+        const events = parts.flatMap((p) => p.events);
         try {
-          written = await coalescer.submit({ topic: batch.topic, partition: batch.partition, events, offsets, lastOffset, dead, isStopping: batch.isStopping });
-        } finally {
-          clearInterval(heartbeat);
+          return await store.apply(events);
+        } catch (err) {
+          if (!isolate) throw err;
+          return applyOneByOne(events, err);
         }
-        // Given up (stopping with the store down): left unresolved, the records come again.
-        if (!written) return;
-        batch.resolve(lastOffset);
-        // Wake waiters after the commit that follows this handler.
-        queueMicrotask(() => {
-          setImmediate(() => {
-            for (const wake of committedWaiters) wake();
-          });
-        });
       },
-    });
-    return { coalescer, consumer };
-  }
-  const lanes: { coalescer: WriteCoalescer; consumer: LogConsumer }[] = [];
-  for (let lane = 0; lane < Math.max(1, deps.lanes ?? 1); lane++) lanes.push(await startLane(lane));
+      deadLetter: async (messages) => {
+        await log.append(dlqTopic, messages);
+      },
+    },
+    {
+      lingerMs: deps.lingerMs ?? 0,
+      maxRows: deps.maxRows ?? MAX_ROWS_PER_WRITE,
+      retry: deps.retry ?? { initialMs: 200, maxMs: 5000 },
+      drainTimeoutMs: deps.drainTimeoutMs ?? 10_000,
+      timer,
+    },
+    {
+      written(rows, seconds, result: ApplyResult) {
+        counters.written?.(rows, seconds);
+        counters.applied?.(result.applied);
+        counters.duplicates?.(result.duplicates);
+      },
+      deadLettered(messages) {
+        for (const m of messages) counters.deadLettered?.(1, m.headers?.reason ?? 'unknown');
+      },
+      failed(err, attempt, retryInMs) {
+        counters.writeFailed?.();
+        if (deps.onWriteFailed) deps.onWriteFailed(err, attempt, retryInMs);
+        else deps.onError?.(err);
+      },
+    },
+  );
+
+  const consumer: LogConsumer = await log.consume({
+    topic,
+    group,
+    maxBatch: deps.maxBatch ?? 5000,
+    onError: deps.onError,
+    onFatal: deps.onFatal,
+    onAssignmentChange(partitions) {
+      // The store drops what it holds of partitions no longer ours and loads new ones before their
+      // first batch (with the log's end offsets, to notice a recreated topic).
+      store.assign?.(topic, partitions, log.endOffsets(topic));
+      deps.onAssignmentChange?.(partitions);
+    },
+    async onBatch(batch) {
+      const now = clock();
+      const events: OpsEvent[] = [];
+      const offsets: number[] = [];
+      const dead: LogMessage[] = [];
+      for (const record of batch.records) {
+        // NOTE: an event validated by ingest in this same process (embedded log) is not checked twice.
+        const result: RecordResult = record.validated !== undefined ? { kind: 'ok', event: record.validated as OpsEvent } : decodeRecord(record, config, now, { retentionDays: deps.retentionDays });
+        if (result.kind === 'ok') {
+          events.push(result.event);
+          offsets.push(record.offset);
+          // NOTE: only where a failed write is taken apart: a WeakMap entry per event is costly for the GC.
+          if (isolate) sourceOf.set(result.event, record);
+        } else dead.push(deadLetter(record, result.reason));
+      }
+      // Keep the group membership alive while the batch waits for its write (linger, retries).
+      const heartbeat = setInterval(() => void batch.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+      const lastOffset = batch.records[batch.records.length - 1].offset;
+      let written: boolean;
+      try {
+        written = await coalescer.submit({ topic: batch.topic, partition: batch.partition, events, offsets, lastOffset, behind: batch.behind, dead, isStopping: batch.isStopping });
+      } finally {
+        clearInterval(heartbeat);
+      }
+      // Given up (stopping with the store down): left unresolved, the records come again.
+      if (!written) return;
+      batch.resolve(lastOffset);
+      // Wake waiters after the commit that follows this handler.
+      queueMicrotask(() => {
+        setImmediate(() => {
+          for (const wake of committedWaiters) wake();
+        });
+      });
+    },
+  });
 
   return {
     async waitForCommitted(offsets, timeoutMs) {
@@ -271,8 +265,8 @@ export async function startStreamWorker(deps: StreamWorkerDeps): Promise<StreamW
       }
     },
     async stop() {
-      for (const { coalescer } of lanes) coalescer.drain();
-      await Promise.all(lanes.map(({ consumer }) => consumer.stop()));
+      coalescer.drain();
+      await consumer.stop();
     },
   };
 }

@@ -4,7 +4,8 @@
  * then are its offsets resolved.
  *
  * A write starts once the oldest batch waiting has lingered `lingerMs`, or `maxRows` rows are
- * waiting, or the consumer is stopping. One write runs at a time. A failing write is retried
+ * waiting, or a batch says more records wait behind it (catching up: lingering gains nothing), or
+ * the consumer is stopping. One write runs at a time. A failing write is retried
  * with capped, jittered backoff and the batches stay in hand, which pauses fetching (kafkajs
  * fetches again only after every batch in hand returned). Once stopping, a write that still
  * fails after `drainTimeoutMs` is given up: its batches return unresolved and are read again.
@@ -26,6 +27,8 @@ export interface CoalescerPart {
   lastOffset: number;
   /** DLQ messages, each with its `reason` header. */
   dead: LogMessage[];
+  /** Records of the partition after this batch (Kafka): when more are waiting, lingering gains nothing. */
+  behind?: number;
   /** True when this batch's consumer is stopping or rebalancing: write now, don't wait. */
   isStopping(): boolean;
 }
@@ -108,6 +111,7 @@ export class WriteCoalescer {
       this.draining ||
       this.rows >= this.options.maxRows ||
       this.timer() - this.oldestAt >= this.options.lingerMs ||
+      this.waiting.some((w) => (w.part.behind ?? 0) > 0) ||
       this.waiting.some((w) => w.part.isStopping())
     );
   }

@@ -72,12 +72,12 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
     const engine = new MetricsEngine(refConfig);
     for (const e of events) engine.apply(e);
     const first = await open(database);
-    first.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 1000]])), 'lane-0');
+    first.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 1000]])));
     expect(await first.applyPartitions!([batch(events, 100)])).toEqual({ applied: events.length, duplicates: 0 });
 
     // A restart (or another worker taking the partition over) before the commit reached Kafka.
     const second = await open(database);
-    second.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 1000]])), 'lane-0');
+    second.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 1000]])));
     expect(await second.applyPartitions!([batch(events, 100)])).toEqual({ applied: 0, duplicates: events.length });
     expect(second.stats().lookedUp).toBe(0);
     await expectSame(second, engine);
@@ -140,11 +140,11 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
   it('ignores stored offsets at or past the end of a recreated topic', async () => {
     const database = uniqueName('ops_test');
     const first = await open(database);
-    first.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 5000]])), 'lane-0');
+    first.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 5000]])));
     await first.applyPartitions!([batch(lifecycles('x', 10), 4000)]);
     // The topic was deleted and made again: its partition 0 now ends at 12.
     const second = await open(database);
-    second.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 12]])), 'lane-0');
+    second.assign!(TOPIC, [0], Promise.resolve(new Map([[0, 12]])));
     const fresh = lifecycles('y', 4);
     expect(await second.applyPartitions!([batch(fresh, 0)])).toEqual({ applied: fresh.length, duplicates: 0 });
   });

@@ -11,7 +11,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
@@ -128,17 +127,6 @@ describeWithEngines(engines, 'pipeline recovery (real Kafka, worker process, Cli
     const third = Math.floor(EVENTS.length / 3);
     await producer.stream(EVENTS.slice(0, third), 10, 50);
     await waitFor('the worker to commit part of the stream', async () => (await committedSum()) > 0, 30_000);
-    // The worker's two group members (lanes) have joined and the group has settled.
-    const admin = new Kafka({ brokers: engines.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    cleanups.push(() => admin.disconnect());
-    const joins = () => worker.output().match(/"msg":"joined the consumer group"/g)?.length ?? 0;
-    await waitFor('both lanes in a settled group', async () => {
-      const { groups } = await admin.describeGroups([settings.group]);
-      return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
-    }, 30_000);
-    const joinsBefore = joins();
-    await admin.disconnect();
 
     clickhouse('stop');
     const outageStart = Date.now();
@@ -155,7 +143,7 @@ describeWithEngines(engines, 'pipeline recovery (real Kafka, worker process, Cli
 
     await streaming;
     await waitForCaughtUp(log, settings.topic, settings.group, producer.ends, 90_000);
-    expect(joins(), 'heartbeats kept the membership: no rebalance').toBe(joinsBefore);
+    expect(worker.output().match(/"msg":"joined the consumer group"/g), 'heartbeats kept the membership: no rebalance').toHaveLength(1);
     expect(worker.output()).toMatch(/a write failed; the batch stays in hand/);
     expect(await worker.signal('SIGTERM')).toBe(0);
     await expectSameAsEmbedded(database);

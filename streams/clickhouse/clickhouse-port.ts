@@ -5,7 +5,7 @@
  * (http-connection.ts, the product) and chDB in-process (chdb-connection.ts, current ClickHouse
  * for the tests), so every statement of the product runs on 18.16 and on 26.x alike.
  */
-import { Sql, sql } from './sql.js';
+import { sql, type Sql } from './sql.js';
 
 export interface ClickHouseConnection {
   /** Which adapter: `http` (a server) or `chdb` (in-process). */
@@ -29,21 +29,4 @@ export interface ClickHouseConnection {
 export async function serverVersion(connection: ClickHouseConnection): Promise<string> {
   const rows = await connection.query<{ v: string }>(sql`SELECT version() AS v`);
   return rows[0].v;
-}
-
-/** The former `store.client` surface (`command`/`query` with `{ query }`), kept for callers not yet on the port. */
-export interface ClickHouseClientLike {
-  command(params: { query: string }): Promise<void>;
-  query(params: { query: string; format: 'JSONEachRow' }): Promise<{ json(): Promise<unknown[]> }>;
-}
-
-/** That surface over a connection; the text goes through as it is (callers build it with sql.ts). */
-export function clientOver(connection: ClickHouseConnection): ClickHouseClientLike {
-  return {
-    command: ({ query }) => connection.command(new Sql(query)),
-    async query({ query }) {
-      const rows = await connection.query<unknown>(new Sql(query));
-      return { json: async () => rows };
-    },
-  };
 }

@@ -73,8 +73,6 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   /** The log's end offsets of a topic, as the worker last asked at an assignment. */
   const ends = new Map<string, Promise<ReadonlyMap<number, number>>>();
   let lookedUp = 0;
-  /** The partitions each of the worker's group members holds, by `topic|member`. */
-  const members = new Map<string, readonly number[]>();
 
   function partitionOf(topic: string, partition: number): Promise<OwnedPartition> {
     const key = `${topic}|${partition}`;
@@ -203,10 +201,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       return { open, closed, lookedUp };
     },
 
-    assign(topic, partitions, partitionEnds, member) {
-      members.set(`${topic}|${member}`, partitions);
-      const keep = new Set<string>();
-      for (const [key, held] of members) if (key.startsWith(`${topic}|`)) for (const p of held) keep.add(`${topic}|${p}`);
+    assign(topic, partitions, partitionEnds) {
+      const keep = new Set(partitions.map((p) => `${topic}|${p}`));
       for (const key of [...owned.keys()]) {
         if (key.startsWith(`${topic}|`) && !keep.has(key)) {
           owned.delete(key);

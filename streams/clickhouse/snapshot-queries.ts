@@ -53,15 +53,19 @@ export async function readSnapshot(connection: ClickHouseConnection, database: s
     FROM (SELECT queue, at AS created_at, sum(n) AS c FROM ${db}.aggregates WHERE fact = ${FACT.waiting} GROUP BY queue, at HAVING c > 0)
     GROUP BY queue
     UNION ALL
-    SELECT toUInt8(3) AS k, queue, team, toInt64(fact) AS x, toInt64(cnt) AS y, toInt64(attained) AS z, toInt64(p50_ms) AS p50, toInt64(p90_ms) AS p90
+    SELECT toUInt8(3) AS k, queue, team, toInt64(fact) AS x, toInt64(sum(n)) AS y, toInt64(0) AS z, toInt64(0) AS p50, toInt64(0) AS p90
+    FROM ${db}.aggregates WHERE fact IN (${FACT.arrival}, ${FACT.completion}) AND at > ${lo} AND at <= ${nowMs}
+    GROUP BY queue, team, fact HAVING y > 0
+    UNION ALL
+    SELECT toUInt8(3) AS k, queue, team, toInt64(${FACT.start}) AS x, toInt64(cnt) AS y, toInt64(attained) AS z, toInt64(p50_ms) AS p50, toInt64(p90_ms) AS p90
     FROM (
-      SELECT queue, team, fact, ${WAIT_STATS(config)}
+      SELECT queue, team, ${WAIT_STATS(config)}
       FROM (
-        SELECT queue, team, fact, wait_ms, sum(n) AS c FROM ${db}.aggregates
-        WHERE fact IN (${FACT.arrival}, ${FACT.completion}, ${FACT.start}) AND at > ${lo} AND at <= ${nowMs}
-        GROUP BY queue, team, fact, wait_ms HAVING c > 0
+        SELECT queue, team, wait_ms, sum(n) AS c FROM ${db}.aggregates
+        WHERE fact = ${FACT.start} AND at > ${lo} AND at <= ${nowMs}
+        GROUP BY queue, team, wait_ms HAVING c > 0
       )
-      GROUP BY queue, team, fact
+      GROUP BY queue, team
     )
     UNION ALL
     SELECT toUInt8(4) AS k, queue, team, toInt64(argMaxMerge(latest)) AS x, toInt64(0) AS y, toInt64(0) AS z, toInt64(0) AS p50, toInt64(0) AS p90

@@ -116,6 +116,7 @@ export class KafkaLogConsumer {
         topic,
         partition,
         records,
+        behind: Math.max(0, Number(batch.highWatermark) - 1 - records[records.length - 1].offset),
         resolve: (offset) => resolveOffset(String(offset)),
         heartbeat: async () => {
           try {
