@@ -31,6 +31,7 @@ const queueSchema = z.strictObject({
     })
     .optional()
     .describe('wall colours on SLA attainment (default: amber below the goal, red below goal - 0.1)'),
+  sensitive: z.boolean().default(false).describe('must stay in-house: the operating-model what-if refuses to send any of it to partners'),
 });
 
 const capacitySchema = z.strictObject({
@@ -46,6 +47,7 @@ const teamSchema = z.strictObject({
   kind: z.enum(['inhouse', 'partner']).describe('in-house team or outsourcing partner'),
   queues: z.array(id).min(1).describe('the queues it works; for partners, in the order they are asked for capacity'),
   capacity: capacitySchema.optional().describe('partners only: how capacity requests reach them'),
+  cost_per_agent_hour: z.number().min(0).optional().describe("what one agent-hour of this team costs, in the organisation's currency (the scorecard and the what-if)"),
 });
 
 export const ROLES = ['viewer', 'lead', 'admin', 'ingest', 'partner'] as const;

@@ -21,6 +21,8 @@ import type { Alerting } from './alerts/alerting.js';
 import { alertingRouter } from './alerts/routes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { auditRouter } from './audit/routes.js';
+import type { CapacityStore } from './capacity/capacity-store.js';
+import { scorecardRouter } from './scorecard/routes.js';
 import { errorHandler } from './http-errors.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createPush } from './push.js';
@@ -47,6 +49,8 @@ export interface AppDeps {
   clientDist?: string;
   /** Demand-peak alerts and capacity requests (SPEC section 6); without it those calls answer 404. */
   alerting?: Alerting;
+  /** Every capacity request for the retention period: the partner scorecard (SPEC section 11); without it that call answers 404. */
+  capacityStore?: CapacityStore;
   /** The audit trail (SPEC section 10): `GET /api/audit`, and where bursts of failed authentication are recorded. */
   audit?: AuditLog;
   /** Extra routes outside `/api` (the demo's partner endpoints), by mount path. */
@@ -176,6 +180,7 @@ export function createApp(deps: AppDeps): App {
   );
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock));
   if (deps.audit) api.use(auditRouter(deps.audit, access));
+  if (deps.capacityStore) api.use(scorecardRouter({ config, store, capacityStore: deps.capacityStore, access, clock }));
   api.use((_req, res) => {
     res.status(404).json({ error: 'no such API call' });
   });

@@ -130,6 +130,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
     retentionDays: deps.retentionDays,
     alerting,
+    capacityStore: engines.capacityStore,
     audit: engines.auditLog,
     onAuthBurst: (address, failures) =>
       void recordAuthBurst(engines.auditLog, clock, ids, address, failures).catch((err: unknown) =>

@@ -23,6 +23,11 @@ export interface MetricsStore {
    * (a lead limited to teams), or of all queues combined when undefined.
    */
   history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory>;
+  /**
+   * First starts (SPEC section 3) at `occurred_at` in (fromMs, toMs], per queue and team of the
+   * start: the partner scorecard's task figures (SPEC section 11). Pairs that started nothing are left out.
+   */
+  teamStarts(fromMs: number, toMs: number): Promise<TeamStarts[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -36,6 +41,17 @@ export interface MetricsStore {
    * are loaded before their first batch. `ends`: the log's end offset per partition.
    */
   assign?(topic: string, partitions: readonly number[], ends: Promise<ReadonlyMap<number, number>>): void;
+}
+
+/** The first starts of one team on one queue in a time range. */
+export interface TeamStarts {
+  queue: string;
+  team: string;
+  starts: number;
+  /** Starts whose wait was within the queue's SLA target. */
+  attained: number;
+  /** The waits (ms, first start - created), ascending, one per start. */
+  waitsMs: Float64Array;
 }
 
 /** What a stream worker read from one partition, validated. */

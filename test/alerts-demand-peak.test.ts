@@ -4,7 +4,7 @@ import { agentsNeeded } from '../server/alerts/erlang-c.js';
 import type { Forecast } from '../server/alerts/forecast.js';
 import type { QueueConfig } from '../contracts/config.js';
 
-const registration: QueueConfig = { id: 'registration', name: 'Patient registration', sla: { target_seconds: 900, goal: 0.9 }, handling_seconds: 360 };
+const registration: QueueConfig = { id: 'registration', name: 'Patient registration', sla: { target_seconds: 900, goal: 0.9 }, handling_seconds: 360, sensitive: false };
 
 const flat = (perInterval: number, lastInterval = perInterval): Forecast => ({
   method: 'ewma',
@@ -55,7 +55,7 @@ describe('demand-peak rule', () => {
 
   it('projects a long-target queue through a temporary overload without alarm', () => {
     // Insurance: 4 h target. Short by Erlang C, but the line stays far from 4 hours this hour.
-    const insurance: QueueConfig = { id: 'insurance', name: 'Insurance verification', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600 };
+    const insurance: QueueConfig = { id: 'insurance', name: 'Insurance verification', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600, sensitive: false };
     const a = assessDemandPeak(input({ queue: insurance, forecast: flat(55), staffed: 30, waiting: 100, arrivalsLast15m: 55 }));
     expect(a.measures.shortfall).toBeGreaterThan(0);
     expect(a.measures.projected_sla).toBe(1);
@@ -82,7 +82,7 @@ describe('demand-peak rule', () => {
   });
 
   describe('time to breach', () => {
-    const quick: QueueConfig = { id: 'q', name: 'Q', sla: { target_seconds: 600, goal: 0.9 }, handling_seconds: 60 };
+    const quick: QueueConfig = { id: 'q', name: 'Q', sla: { target_seconds: 600, goal: 0.9 }, handling_seconds: 60, sensitive: false };
     it('is 0 once a waiting task is past the target', () => {
       expect(assessDemandPeak(input({ queue: quick, breached: 1, waiting: 3 })).measures.time_to_breach_minutes).toBe(0);
     });

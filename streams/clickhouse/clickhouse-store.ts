@@ -21,6 +21,7 @@ import { migrate } from './migrate.js';
 import { isOpen, loadPartition, lookUpTasks, storedEventIds, type OwnedPartition, type OwnedTask } from './owned-partitions.js';
 import { readHistory, readSnapshot } from './snapshot-queries.js';
 import { ident, inList, sql } from './sql.js';
+import { readTeamStarts } from './team-starts-query.js';
 
 export interface ClickHouseStoreOptions {
   /** e.g. http://127.0.0.1:8123 (CLICKHOUSE_URL): the product's HTTP connection. */
@@ -235,6 +236,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
     history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
       return readHistory(connection, database, config, queue, minutes, nowMs);
+    },
+
+    teamStarts(fromMs, toMs) {
+      return readTeamStarts(connection, database, config, fromMs, toMs);
     },
 
     ping(): Promise<void> {

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { OpsEvent } from '../../contracts/events.js';
 import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
-import type { ApplyResult, MetricsStore } from '../metrics-store.js';
+import type { ApplyResult, MetricsStore, TeamStarts } from '../metrics-store.js';
 import { MetricsEngine } from './metrics-engine.js';
 
 export class EmbeddedMetricsStore implements MetricsStore {
@@ -35,6 +35,10 @@ export class EmbeddedMetricsStore implements MetricsStore {
 
   async history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): Promise<MetricsHistory> {
     return this.engine.history(queue, minutes, nowMs);
+  }
+
+  async teamStarts(fromMs: number, toMs: number): Promise<TeamStarts[]> {
+    return this.engine.teamStarts(fromMs, toMs);
   }
 
   async ping(): Promise<void> {}

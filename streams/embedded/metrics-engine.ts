@@ -16,6 +16,8 @@ import { assembleSnapshot, emptyValues, type MetricValues, type MetricsHistory, 
 import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
 import { WindowAggregate, type WindowEdges } from './window-aggregate.js';
+import { TeamStartIndex } from './team-starts.js';
+import type { TeamStarts } from '../metrics-store.js';
 
 /** How long closed tasks, minute buckets and event ids are kept by default: the longest history view, plus a day. */
 export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
@@ -62,6 +64,8 @@ export class MetricsEngine {
   private readonly queues = new Map<string, QueueState>();
   private readonly tasks = new Map<string, TaskState>();
   private readonly seen = new EventIdIndex();
+  /** First starts per queue and team by hour, for the partner scorecard. */
+  private readonly teamStartIndex = new TeamStartIndex();
   /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
   private readonly closedByDay = new Map<number, string[]>();
   /** The window (lo, now]; `now` is the engine's clock. */
@@ -186,6 +190,7 @@ export class MetricsEngine {
       q.all.start(startAt, waitMs, sign);
       q.team(team).start(startAt, waitMs, sign);
       q.history.start(startAt, waitMs, sign);
+      this.teamStartIndex.start(queue, team, startAt, waitMs, sign);
     },
   };
 
@@ -211,6 +216,7 @@ export class MetricsEngine {
       }
     }
     for (const q of this.queues.values()) q.history.forgetBefore(Math.floor(cutoff / MINUTE_MS));
+    this.teamStartIndex.forgetBefore(cutoff);
     this.seen.forgetBefore(cutoff);
   }
 
@@ -227,6 +233,11 @@ export class MetricsEngine {
       }
       return { all: q.all.read(target, q.staffed()), teams };
     });
+  }
+
+  /** First starts in (fromMs, toMs] per queue and team, with their waits (kept as long as the minute history). */
+  teamStarts(fromMs: number, toMs: number): TeamStarts[] {
+    return this.teamStartIndex.read(fromMs, toMs, (queue) => this.queues.get(queue)?.targetMs ?? Number.POSITIVE_INFINITY);
   }
 
   /** Per-minute history of one queue, of a non-empty set combined, or of all queues combined when `queue` is undefined. */
