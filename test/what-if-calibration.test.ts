@@ -9,7 +9,7 @@ import type { OpsEvent } from '../contracts/events.js';
 import { BackOfficeModel } from '../seed/back-office-model.js';
 import { periodFromEvents, type QueueSettings } from '../server/what-if/period-from-events.js';
 import { highVolumeQueues, peakShare, presetScenarios, PRESET_NAMES } from '../server/what-if/presets.js';
-import { calibrate, replay } from '../server/what-if/replay.js';
+import { answerWhatIf, calibrate, replay } from '../server/what-if/replay.js';
 import { ROOT } from './support/process.js';
 
 const HOUR_MS = 3600_000;
@@ -118,5 +118,18 @@ describe('presets', () => {
       queues: queues.map((q) => ({ ...settings[0], ...q, handlingSeconds: [], staffing: [{ atMs: MONDAY, inhouse: 2, partner: 1 }] })),
     };
     expect(replay(period, scenarios, 1).map((s) => s.totals.tasks)).toEqual([810, 810, 810, 810]);
+  });
+});
+
+describe('the whole answer', () => {
+  it('holds the period, the calibration and the scenarios in the order asked', () => {
+    const period = { fromMs: MONDAY, toMs: MONDAY + HOUR_MS, queues: [{ ...settings[0], arrivals: [MONDAY + 1000], handlingSeconds: [], staffing: [{ atMs: MONDAY, inhouse: 1, partner: 0 }] }] };
+    const scenarios = [{ name: 'b', queues: {} }, { name: 'a', queues: { [settings[0].id]: { agents: 2 } } }];
+    const answer = answerWhatIf(period, scenarios, 3, { [settings[0].id]: 0.9 });
+    expect(answer.from).toBe('2026-11-23T00:00:00.000Z');
+    expect(answer.to).toBe('2026-11-23T01:00:00.000Z');
+    expect(answer.calibration.queues).toEqual([{ queue: settings[0].id, recorded_sla_attainment: 0.9, replayed_sla_attainment: 1 }]);
+    expect(answer.scenarios).toEqual(replay(period, scenarios, 3));
+    expect(answer.scenarios.map((s) => s.name)).toEqual(['b', 'a']);
   });
 });

@@ -252,6 +252,13 @@ describe('worked by hand', () => {
     expect(nobody.totals).toMatchObject({ tasks: 4, sla_attainment: 0 });
   });
 
+  it('after the period the agents on duty at its end carry on; steps after it do not count', () => {
+    const at = (minutes: number, inhouse: number) => ({ atMs: FROM + minutes * 60_000, inhouse, partner: 0 });
+    const late = (staffing: RecordedQueue['staffing']) => ({ ...hour, queues: [queue('q', { arrivals: [FROM + 59 * 60_000], staffing })] });
+    expect(asRecorded(late([at(0, 1), at(30, 0), at(120, 5)])).queues[0]).toMatchObject({ sla_attainment: 0, wait_p50_seconds: null });
+    expect(asRecorded(late([at(0, 0), at(59.5, 1)])).queues[0]).toMatchObject({ sla_attainment: 1, wait_p50_seconds: 30 });
+  });
+
   it('no tasks: SLA and waits null; erlang staffs each quarter hour for its own arrivals', () => {
     expect(asRecorded({ ...hour, queues: [queue('q')] }).queues[0]).toMatchObject({ tasks: 0, sla_attainment: null, wait_p50_seconds: null });
     // 30 arrivals in the first quarter hour, none after: Erlang C agents for 30 / 900 s, then 0.

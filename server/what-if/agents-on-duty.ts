@@ -37,7 +37,8 @@ export interface StaffingContext {
 export function staffQueue(queue: RecordedQueue, choice: QueueScenario, ctx: StaffingContext): QueueStaffing {
   const recorded = recordedHours(queue.staffing, ctx.fromMs, ctx.toMs);
   if (choice.agents === 'recorded') {
-    const capacity = queue.staffing.map((s) => ({ atMs: s.atMs, agents: s.inhouse + s.partner }));
+    // NOTE: steps after the period are left out: the agents on duty at its end work off what waits.
+    const capacity = queue.staffing.filter((s) => s.atMs < ctx.toMs).map((s) => ({ atMs: s.atMs, agents: s.inhouse + s.partner }));
     if (choice.partner_share === undefined) {
       return { capacity, agentHoursInhouse: recorded.inhouse, agentHoursPartner: recorded.partner };
     }

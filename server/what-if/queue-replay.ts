@@ -27,7 +27,8 @@ export function meanHandlingSeconds(source: HandlingSource): number {
   if (samples.length < MIN_HANDLING_SAMPLES) return source.defaultMeanSeconds;
   let sum = 0;
   for (const s of samples) sum += s;
-  return sum / samples.length;
+  // Durations that are all zero would leave Erlang C nothing to staff for.
+  return sum > 0 ? sum / samples.length : source.defaultMeanSeconds;
 }
 
 /**

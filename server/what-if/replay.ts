@@ -7,7 +7,17 @@
 import { DomainError } from '../../contracts/errors.js';
 import { staffQueue } from './agents-on-duty.js';
 import { drawHandling, meanHandlingSeconds, replayQueue } from './queue-replay.js';
-import type { CalibrationEntry, QueueOutcome, QueueScenario, RecordedPeriod, RecordedQueue, Scenario, ScenarioOutcome, ScenarioTotals } from './what-if-types.js';
+import type {
+  CalibrationEntry,
+  QueueOutcome,
+  QueueScenario,
+  RecordedPeriod,
+  RecordedQueue,
+  Scenario,
+  ScenarioOutcome,
+  ScenarioTotals,
+  WhatIfAnswer,
+} from './what-if-types.js';
 
 const AS_RECORDED: QueueScenario = { agents: 'recorded' };
 
@@ -28,6 +38,17 @@ export function replay(period: RecordedPeriod, scenarios: readonly Scenario[], s
     const queues = prepared.map((p) => replayOne(period, p, scenario.queues[p.queue.id] ?? AS_RECORDED));
     return { name: scenario.name, queues, totals: totalsOf(queues) };
   });
+}
+
+/** The whole answer of SPEC 12: the period, the calibration and every scenario. */
+export function answerWhatIf(period: RecordedPeriod, scenarios: readonly Scenario[], seed: number, measuredSlaByQueue: Readonly<Record<string, number | null>>): WhatIfAnswer {
+  const outcomes = replay(period, scenarios, seed);
+  return {
+    from: new Date(period.fromMs).toISOString(),
+    to: new Date(period.toMs).toISOString(),
+    calibration: { queues: calibrate(period, measuredSlaByQueue, seed) },
+    scenarios: outcomes,
+  };
 }
 
 /** The recorded scenario replayed next to the SLA attainment measured per queue (null where nothing was measured). */

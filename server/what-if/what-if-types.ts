@@ -94,3 +94,11 @@ export interface CalibrationEntry {
   recorded_sla_attainment: number | null;
   replayed_sla_attainment: number | null;
 }
+
+/** The answer of `POST /api/what-if` (SPEC 12). */
+export interface WhatIfAnswer {
+  from: string;
+  to: string;
+  calibration: { queues: CalibrationEntry[] };
+  scenarios: ScenarioOutcome[];
+}
