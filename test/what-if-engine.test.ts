@@ -43,7 +43,8 @@ function poissonArrivals(seed: number, perSecond: number, seconds: number): numb
 }
 
 const only = (s: Scenario) => (p: RecordedPeriod, seed = 1) => replay(p, [s], seed)[0];
-const asRecorded = only({ name: 'as recorded', queues: {} });
+const asRecordedScenario: Scenario = { name: 'as recorded', queues: {} };
+const asRecorded = only(asRecordedScenario);
 
 describe('against closed-form M/M/c: P(W > t) = C(c, a) exp(-(c mu - lambda) t)', () => {
   // lambda per second, mean handling (s), agents, targets t (s); bootstrap: handling resampled from
@@ -180,7 +181,7 @@ describe('sensitive queues stay in-house', () => {
   it('refuses a partner share above 0 on a sensitive queue, naming the queue', () => {
     const scenario: Scenario = { name: 'hybrid', queues: { billing: { agents: 'recorded', partner_share: 0.5 }, documentation: { agents: 3, partner_share: 0.2 } } };
     expect(() => replay(period, [scenario], 1)).toThrow(DomainError);
-    expect(() => replay(period, [scenario], 1)).toThrow(/"documentation".*sensitive/);
+    expect(() => replay(period, [scenario], 1)).toThrow(/^scenarios\.0\.queues\.documentation\.partner_share: queue "documentation" is sensitive/);
     try {
       replay(period, [scenario], 1);
     } catch (err) {
@@ -190,7 +191,8 @@ describe('sensitive queues stay in-house', () => {
 
   it('takes partner_share 0 (or none) on a sensitive queue, and refuses a queue it does not know', () => {
     expect(() => replay(period, [{ name: 'a', queues: { documentation: { agents: 'erlang', partner_share: 0 } } }, { name: 'b', queues: { documentation: { agents: 2 } } }], 1)).not.toThrow();
-    expect(() => replay(period, [{ name: 'a', queues: { radiology: { agents: 2 } } }], 1)).toThrow(/"radiology"/);
+    expect(() => replay(period, [asRecordedScenario, { name: 'a', queues: { radiology: { agents: 2 } } }], 1)).toThrow(/^scenarios\.1\.queues\.radiology: no such queue/);
+    expect(() => replay(period, [{ name: 'a', queues: { 'free text here': { agents: 2 } } }], 1)).toThrow('scenarios.0.queues.(name not shown): no such queue');
   });
 });
 

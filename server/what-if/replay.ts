@@ -5,6 +5,7 @@
  * measured. Pure and deterministic for a seed: the route gathers the period from the store.
  */
 import { DomainError } from '../../contracts/errors.js';
+import { isOpaqueId, NAME_NOT_SHOWN } from '../../contracts/issues.js';
 import { staffQueue } from './agents-on-duty.js';
 import { drawHandling, meanHandlingSeconds, replayQueue } from './queue-replay.js';
 import type {
@@ -32,7 +33,7 @@ interface PreparedQueue {
 /** Replays the period under each scenario. Throws DomainError('invalid') naming a queue a scenario cannot apply to. */
 export function replay(period: RecordedPeriod, scenarios: readonly Scenario[], seed: number): ScenarioOutcome[] {
   if (!(period.toMs > period.fromMs)) throw new DomainError('invalid', 'to: must be after from');
-  for (const scenario of scenarios) checkScenario(period, scenario);
+  scenarios.forEach((scenario, i) => checkScenario(period, scenario, i));
   const prepared = period.queues.map((queue) => prepareQueue(period, queue, seed));
   return scenarios.map((scenario) => {
     const queues = prepared.map((p) => replayOne(period, p, scenario.queues[p.queue.id] ?? AS_RECORDED));
@@ -61,24 +62,24 @@ export function calibrate(period: RecordedPeriod, measuredSlaByQueue: Readonly<R
   }));
 }
 
-function checkScenario(period: RecordedPeriod, scenario: Scenario): void {
+/**
+ * Errors name the field as the request schema does (`scenarios.0.queues.billing.partner_share`);
+ * a queue id that is not an opaque id is not echoed (SPEC section 9).
+ */
+function checkScenario(period: RecordedPeriod, scenario: Scenario, index: number): void {
   const known = new Map(period.queues.map((q) => [q.id, q]));
   for (const [id, choice] of Object.entries(scenario.queues)) {
     const queue = known.get(id);
-    const where = `scenario "${scenario.name}", queue "${id}"`;
-    if (!queue) throw new DomainError('invalid', `${where}: no such queue`, { scenario: scenario.name, queue: id });
+    const where = `scenarios.${index}.queues.${isOpaqueId(id) ? id : NAME_NOT_SHOWN}`;
+    const details = { scenario: index, queue: queue ? id : undefined };
+    if (!queue) throw new DomainError('invalid', `${where}: no such queue`, details);
     const share = choice.partner_share;
-    if (share !== undefined && !(share >= 0 && share <= 1)) {
-      throw new DomainError('invalid', `${where}: partner_share must be between 0 and 1`, { scenario: scenario.name, queue: id });
-    }
+    if (share !== undefined && !(share >= 0 && share <= 1)) throw new DomainError('invalid', `${where}.partner_share: must be between 0 and 1`, details);
     if (typeof choice.agents === 'number' && !(Number.isInteger(choice.agents) && choice.agents >= 0)) {
-      throw new DomainError('invalid', `${where}: agents must be a whole number >= 0`, { scenario: scenario.name, queue: id });
+      throw new DomainError('invalid', `${where}.agents: must be a whole number >= 0`, details);
     }
     if (queue.sensitive && share !== undefined && share > 0) {
-      throw new DomainError('invalid', `${where}: the queue is sensitive and must stay in-house (partner_share 0)`, {
-        scenario: scenario.name,
-        queue: id,
-      });
+      throw new DomainError('invalid', `${where}.partner_share: queue "${id}" is sensitive and must stay in-house (0)`, details);
     }
   }
 }
