@@ -13,6 +13,7 @@ export const forwardedPrincipalSchema = z.strictObject({
   role: z.string(),
   team: z.string().optional(),
   teams: z.array(z.string()).optional(),
+  sites: z.array(z.string()).optional(),
 });
 
 const common = {

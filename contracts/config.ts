@@ -1,5 +1,5 @@
 /**
- * The configuration contract (SPEC section 7): queues with their SLA, teams (in-house and
+ * The configuration contract (SPEC section 7): sites, queues with their SLA, teams (in-house and
  * partners), access tokens. A config that breaks a rule stops start-up with a message naming
  * the field.
  */
@@ -13,9 +13,19 @@ const id = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
+const opaqueId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be an opaque id: 1-64 of A-Z a-z 0-9 . _ : -');
+
+/** A hospital or clinic: a wall and a lead view per site (`?site=`), leads limited to sites. */
+const siteSchema = z.strictObject({
+  // NOTE: opaque, since a site id travels in URLs (`?site=`) and is echoed in errors.
+  id: opaqueId.describe('the site id of `?site=` and of a queue\'s `site`'),
+  name: z.string().min(1).describe('shown in the header of the site\'s wall and lead view'),
+});
+
 const queueSchema = z.strictObject({
   id: id.describe('the queue id events carry in `queue`'),
   name: z.string().min(1).describe('shown on the wall and the lead view'),
+  site: opaqueId.optional().describe('the site (of `sites`) whose work this queue holds; absent: on the all-sites views only'),
   sla: z
     .strictObject({
       target_seconds: z.int().positive().describe('a task waiting longer than this is breached'),
@@ -61,20 +71,31 @@ const accessSchema = z.strictObject({
   team: id.optional().describe('partner: the team it answers for'),
   /** lead: the teams it may see; absent means all. */
   teams: z.array(id).optional().describe('lead: the teams it may see (absent: all)'),
+  /** lead: the sites it may see; absent means all. */
+  sites: z.array(opaqueId).min(1).optional().describe('lead: the sites whose queues it may see (absent: all)'),
 });
 
 export const configSchema = z
   .strictObject({
     window_minutes: z.int().min(1).max(24 * 60).default(60).describe('the window of arrivals, starts, completions, waits and SLA attainment'),
+    sites: z.array(siteSchema).optional().describe('hospitals or clinics, each with its own wall (`/wall?site=ID`); queues name theirs in `site`'),
     queues: z.array(queueSchema).min(1).describe('the work queues'),
     teams: z.array(teamSchema).min(1).describe('in-house teams and outsourcing partners'),
     access: z.array(accessSchema).optional().describe('bearer tokens and their roles; without it the server runs open on 127.0.0.1 only'),
   })
   .superRefine((cfg, ctx) => {
+    const siteIds = new Set<string>();
+    cfg.sites?.forEach((s, i) => {
+      if (siteIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `duplicate site id "${s.id}"` });
+      siteIds.add(s.id);
+    });
     const queueIds = new Set<string>();
     cfg.queues.forEach((q, i) => {
       if (queueIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `duplicate queue id "${q.id}"` });
       queueIds.add(q.id);
+      if (q.site !== undefined && !siteIds.has(q.site)) {
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'site'], message: `queue "${q.id}" names site "${q.site}", which is not in sites` });
+      }
       if (q.thresholds && q.thresholds.red_below > q.thresholds.amber_below) {
         ctx.addIssue({ code: 'custom', path: ['queues', i, 'thresholds', 'red_below'], message: 'must not be above amber_below' });
       }
@@ -112,12 +133,19 @@ export const configSchema = z
       a.teams?.forEach((t, j) => {
         if (!teamIds.has(t)) ctx.addIssue({ code: 'custom', path: ['access', i, 'teams', j], message: `unknown team "${t}"` });
       });
+      if (a.sites !== undefined && a.role !== 'lead') {
+        ctx.addIssue({ code: 'custom', path: ['access', i, 'sites'], message: 'only a lead is limited to sites' });
+      }
+      a.sites?.forEach((s, j) => {
+        if (!siteIds.has(s)) ctx.addIssue({ code: 'custom', path: ['access', i, 'sites', j], message: `unknown site "${s}"` });
+      });
     });
   });
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type QueueConfig = ConfigFile['queues'][number];
 export type TeamConfig = ConfigFile['teams'][number];
+export type SiteConfig = NonNullable<ConfigFile['sites']>[number];
 export type AccessEntry = NonNullable<ConfigFile['access']>[number];
 
 /** The validated configuration with lookup indexes. */
@@ -162,4 +190,14 @@ export function loadConfig(path: string): OpsConfig {
 /** Teams that serve a queue, in configuration order (partners in their contracted order). */
 export function teamsForQueue(config: OpsConfig, queueId: string): TeamConfig[] {
   return config.teams.filter((t) => t.queues.includes(queueId));
+}
+
+/** A configured site by id (sites are few: a lookup, not an index, so the config keeps its shape). */
+export function siteById(config: Pick<OpsConfig, 'sites'>, id: string): SiteConfig | undefined {
+  return config.sites?.find((s) => s.id === id);
+}
+
+/** The queues of the given sites, in configuration order. */
+export function queuesOfSites(config: Pick<OpsConfig, 'queues'>, sites: readonly string[]): string[] {
+  return config.queues.filter((q) => q.site !== undefined && sites.includes(q.site)).map((q) => q.id);
 }

@@ -73,6 +73,8 @@ export const metricsSnapshotSchema = z.object({
   window_minutes: z.number().int().positive(),
   queues: z.array(queueMetricsSchema),
   totals: totalMetricsSchema,
+  /** The site the view is narrowed to (`?site=`, or a lead limited to one site): its name heads the screen. */
+  site: z.object({ id: z.string(), name: z.string() }).optional(),
 });
 export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
 

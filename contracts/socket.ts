@@ -12,6 +12,8 @@ export const subscribeSchema = z.strictObject({
   view: z.enum(['wall', 'lead']),
   queues: z.array(z.string().min(1)).max(100).optional(),
   teams: z.array(z.string().min(1)).max(100).optional(),
+  /** A site id of the config (`?site=` of the wall and the lead view): that site's queues only. */
+  site: z.string().min(1).max(200).optional(),
 });
 export type SubscribeRequest = z.infer<typeof subscribeSchema>;
 
@@ -37,4 +39,5 @@ export interface SocketData {
   role: Role | 'open';
   name: string;
   teams?: string[];
+  sites?: string[];
 }

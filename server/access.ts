@@ -13,6 +13,8 @@ export interface Principal {
   team?: string;
   /** lead: the teams it may see (undefined: all). */
   teams?: string[];
+  /** lead: the sites whose queues it may see (undefined: all). */
+  sites?: string[];
 }
 
 const OPEN: Principal = { name: 'open-access', role: 'open' };
@@ -54,6 +56,6 @@ export class AccessControl {
       if (timingSafeEqual(presented, hash) && !found) found = entry;
     }
     if (!found) return undefined;
-    return { name: found.name, role: found.role, team: found.team, teams: found.teams };
+    return { name: found.name, role: found.role, team: found.team, teams: found.teams, sites: found.sites };
   }
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../contracts/clock.js';
 import { DomainError } from '../contracts/errors.js';
 import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH, quoteIfOpaque } from '../contracts/issues.js';
-import type { OpsConfig } from '../contracts/config.js';
+import { queuesOfSites, type OpsConfig } from '../contracts/config.js';
 import type { EventLog } from '../contracts/event-log.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { AccessControl, type Principal } from './access.js';
@@ -28,7 +28,7 @@ import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import type { SubscribeLimitPolicy } from './subscribe-limit.js';
-import { applyView, effectiveFilter } from './views.js';
+import { applyView, effectiveFilter, siteProblem } from './views.js';
 import { jsonBodiesOnly, loopbackOnly, securityHeaders } from './web-hygiene.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
@@ -80,6 +80,7 @@ const listParam = z
 
 const historyQuery = z.strictObject({
   queue: z.string().min(1).optional(),
+  site: z.string().min(1).optional(),
   minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
 });
 
@@ -104,14 +105,25 @@ export function createApp(deps: AppDeps): App {
   if (access.open) app.use(loopbackOnly());
   app.use('/api', jsonBodiesOnly(), authenticateRequests(access, authLimiter));
 
-  /** History as `principal` may see it: for a lead limited to teams, the queues `/api/metrics` shows it. */
-  async function historyFor(principal: Principal, queue: string | undefined, minutes: number) {
+  /** Throws the 400 or 403 a requested `site` earns (unknown; outside a lead's sites). */
+  function checkSite(principal: Principal, site: string | undefined): void {
+    const problem = siteProblem(config, principal, site);
+    if (problem) throw new DomainError(problem.kind, problem.message);
+  }
+
+  /** History as `principal` may see it (the queues `/api/metrics` shows it), of one site's queues with `site`. */
+  async function historyFor(principal: Principal, queue: string | undefined, site: string | undefined, minutes: number) {
     const now = clock();
-    const filter = effectiveFilter(principal, {});
-    if (!filter.teams) return store.history(queue, minutes, now);
-    const visible = applyView(await store.snapshot(now), config, filter).queues.map((q) => q.queue);
-    if (queue !== undefined && !visible.includes(queue)) throw new DomainError('forbidden', 'a queue your teams do not serve');
-    if (visible.length === 0) throw new DomainError('forbidden', 'your teams serve no queue');
+    checkSite(principal, site);
+    const filter = effectiveFilter(principal, { site });
+    if (!filter.teams && !filter.sites) return store.history(queue, minutes, now);
+    // NOTE: a team's queues follow its work (applyView), so only a team limit needs the snapshot.
+    const visible = filter.teams ? applyView(await store.snapshot(now), config, filter).queues.map((q) => q.queue) : queuesOfSites(config, filter.sites!);
+    if (queue !== undefined && !visible.includes(queue)) {
+      if (site !== undefined && !queuesOfSites(config, [site]).includes(queue)) throw new DomainError('invalid', `queue: not a queue of site "${site}"`);
+      throw new DomainError('forbidden', principal.sites ? 'a queue this token may not see' : 'a queue your teams do not serve');
+    }
+    if (visible.length === 0) throw new DomainError(filter.teams ? 'forbidden' : 'not_found', filter.teams ? 'your teams serve no queue' : 'no queue in this view');
     return store.history(queue ?? (visible.length === config.queues.length ? undefined : visible), minutes, now);
   }
 
@@ -153,8 +165,9 @@ export function createApp(deps: AppDeps): App {
     '/metrics',
     requireRole(access, 'viewer'),
     handle(async (req, res) => {
-      const query = z.object({ queues: listParam, teams: listParam }).safeParse(req.query);
-      if (!query.success) throw new DomainError('invalid', 'queues and teams are comma-separated lists');
+      const query = z.object({ queues: listParam, teams: listParam, site: z.string().min(1).optional() }).safeParse(req.query);
+      if (!query.success) throw new DomainError('invalid', 'queues and teams are comma-separated lists, site one site id');
+      checkSite(req.principal!, query.data.site);
       const filter = effectiveFilter(req.principal!, query.data);
       const unknown = [...describeUnknown('queue', filter.queues, config.queueIndex), ...describeUnknown('team', filter.teams, config.teamIndex)];
       if (unknown.length > 0) throw new DomainError('invalid', capReason(`unknown ${unknown.join(', ')}`));
@@ -173,12 +186,12 @@ export function createApp(deps: AppDeps): App {
       if (!query.success) {
         throw new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH }));
       }
-      const { queue, minutes } = query.data;
+      const { queue, site, minutes } = query.data;
       if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue${quoteIfOpaque(queue) ? ` ${quoteIfOpaque(queue)}` : ''}`);
-      res.json(await historyFor(req.principal!, queue, minutes));
+      res.json(await historyFor(req.principal!, queue, site, minutes));
     }),
   );
-  if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock));
+  if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock, config));
   if (deps.audit) api.use(auditRouter(deps.audit, access));
   if (deps.capacityStore) api.use(scorecardRouter({ config, store, capacityStore: deps.capacityStore, access, clock }));
   api.use((_req, res) => {

@@ -6,7 +6,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { systemClock, type Clock } from '../contracts/clock.js';
-import type { OpsConfig } from '../contracts/config.js';
+import { queuesOfSites, type OpsConfig } from '../contracts/config.js';
 import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../streams/metrics-store.js';
 import { AccessControl, hasRole } from './access.js';
@@ -16,7 +16,7 @@ import type { Telemetry } from './telemetry.js';
 import { clientAddress, type AuthLimiter } from './auth-limiter.js';
 import { DEFAULT_SUBSCRIBE_LIMIT, subscribeGate, type SubscribeLimitPolicy } from './subscribe-limit.js';
 import { allowSocketRequest } from './web-hygiene.js';
-import { applyView, effectiveFilter, viewKey, type ViewFilter } from './views.js';
+import { applyView, effectiveFilter, siteProblem, viewKey, type ViewFilter } from './views.js';
 import { capReason, describeIssues, describeUnknown, MAX_REASON_LENGTH } from '../contracts/issues.js';
 
 export type OpsIoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -42,11 +42,12 @@ export interface PushDeps {
   subscribeLimit?: SubscribeLimitPolicy;
 }
 
-/** Queues a view shows: those asked for, narrowed to the queues its teams serve. */
+/** Queues a view shows: those asked for, narrowed to the queues of its sites and those its teams serve. */
 function viewQueues(config: OpsConfig, filter: ViewFilter): Set<string> | undefined {
-  if (!filter.queues && !filter.teams) return undefined;
+  if (!filter.queues && !filter.teams && !filter.sites) return undefined;
   const served = filter.teams ? new Set(filter.teams.flatMap((t) => config.teamIndex.get(t)?.queues ?? [])) : undefined;
-  return new Set(config.queues.map((q) => q.id).filter((q) => (!filter.queues || filter.queues.includes(q)) && (!served || served.has(q))));
+  const sited = filter.sites ? new Set(queuesOfSites(config, filter.sites)) : undefined;
+  return new Set(config.queues.map((q) => q.id).filter((q) => (!filter.queues || filter.queues.includes(q)) && (!served || served.has(q)) && (!sited || sited.has(q))));
 }
 
 function onlyQueues<T extends { queue: string }>(list: T[], queues: Set<string> | undefined): T[] {
@@ -72,7 +73,7 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
     if (!principal && token !== undefined) limiter?.failed(address);
     if (!principal) return next(new Error('unauthorized: missing or unknown token'));
     if (!hasRole(principal, 'viewer')) return next(new Error('forbidden: live metrics need the viewer role'));
-    socket.data = { role: principal.role, name: principal.name, teams: principal.teams };
+    socket.data = { role: principal.role, name: principal.name, teams: principal.teams, sites: principal.sites };
     next();
   });
 
@@ -90,10 +91,12 @@ export function createPush(httpServer: HttpServer, deps: PushDeps) {
       if (verdict === 'refuse') return reply({ ok: false, error: `too many subscribe requests: at most ${(deps.subscribeLimit ?? DEFAULT_SUBSCRIBE_LIMIT).perSecond} a second` });
       const parsed = subscribeSchema.safeParse(request);
       if (!parsed.success) return reply({ ok: false, error: describeIssues(parsed.error.issues, { input: request, maxLength: MAX_REASON_LENGTH }) });
-      const { view, queues, teams } = parsed.data;
-      const principal = { name: socket.data.name, role: socket.data.role, teams: socket.data.teams };
+      const { view, queues, teams, site } = parsed.data;
+      const principal = { name: socket.data.name, role: socket.data.role, teams: socket.data.teams, sites: socket.data.sites };
       if (view === 'lead' && !hasRole(principal, 'lead')) return reply({ ok: false, error: 'the lead view needs the lead role' });
-      const filter = effectiveFilter(principal, { queues, teams });
+      const problem = siteProblem(config, principal, site);
+      if (problem) return reply({ ok: false, error: problem.message });
+      const filter = effectiveFilter(principal, { queues, teams, site });
       // Names echoed only when they are opaque ids (SPEC section 9).
       const unknown = [...describeUnknown('queue', filter.queues, config.queueIndex), ...describeUnknown('team', filter.teams, config.teamIndex)];
       if (unknown.length > 0) return reply({ ok: false, error: capReason(`unknown ${unknown.join(', ')}`) });

@@ -13,6 +13,7 @@ import type { OpsConfig } from '../../contracts/config.js';
 import type { HistoryPoint, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { Principal } from '../access.js';
+import { principalQueues } from '../views.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { acknowledgementRecord } from '../audit/audit-records.js';
 import { DomainError } from '../../contracts/errors.js';
@@ -240,9 +241,8 @@ export class Alerting {
   async acknowledge(id: string, principal: Principal, comment: string | undefined): Promise<Alert> {
     const alert = this.book.get(id);
     if (!alert) throw new DomainError('not_found', `no alert ${quoteIfOpaque(id) ?? NOT_SHOWN}`);
-    if (principal.role === 'lead' && principal.teams) {
-      if (!this.queuesOfTeams(principal.teams).has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue your teams do not serve`);
-    }
+    const visible = principalQueues(this.o.config, principal);
+    if (visible && !visible.has(alert.queue)) throw new DomainError('forbidden', `alert "${id}" is about a queue ${principal.sites ? 'of a site or team this token may not see' : 'your teams do not serve'}`);
     const ack = this.book.acknowledgementFor(id, principal.name, comment);
     // NOTE: checked here as the leader would; the leader stores it (and checks again) and answers.
     if (this.forward) return this.forward.acknowledge(id, principal, comment);

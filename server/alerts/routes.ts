@@ -4,15 +4,25 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AccessControl, Principal } from '../access.js';
+import { queuesOfSites, type OpsConfig } from '../../contracts/config.js';
+import { principalQueues, siteProblem } from '../views.js';
 import { requireRole } from '../require-role.js';
 import { DomainError } from '../../contracts/errors.js';
 import { describeIssues } from '../../contracts/issues.js';
 import type { Alerting } from './alerting.js';
 import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } from '../../contracts/alerts.js';
 
-/** Queues a principal may see: a lead limited to teams sees the queues those teams serve. */
-export function visibleQueues(alerting: Pick<Alerting, 'queuesOfTeams'>, principal: Principal): Set<string> | undefined {
-  return principal.role === 'lead' && principal.teams ? alerting.queuesOfTeams(principal.teams) : undefined;
+/**
+ * Queues a principal may see: a lead limited to teams sees the queues those teams serve, one
+ * limited to sites the queues of those sites; `?site=` narrows further to one site's queues.
+ */
+export function visibleQueues(config: OpsConfig, principal: Principal, site: unknown): Set<string> | undefined {
+  const requested = typeof site === 'string' ? site : undefined;
+  const problem = siteProblem(config, principal, requested);
+  if (problem) throw new DomainError(problem.kind, problem.message);
+  const allowed = principalQueues(config, principal);
+  if (requested === undefined) return allowed;
+  return new Set(queuesOfSites(config, [requested]).filter((q) => !allowed || allowed.has(q)));
 }
 
 /** Wraps a handler so a throw or rejection reaches the API's one error handler. */
@@ -25,14 +35,14 @@ const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => (r
 const json = express.json({ type: () => true, limit: '16kb' });
 
 /** The router, mounted under `/api`. */
-export function alertingRouter(alerting: Alerting, access: AccessControl, clock: () => number): express.Router {
+export function alertingRouter(alerting: Alerting, access: AccessControl, clock: () => number, config: OpsConfig): express.Router {
   const router = express.Router();
 
   router.get(
     '/alerts',
     requireRole(access, 'viewer'),
     handle((req, res) => {
-      const queues = visibleQueues(alerting, req.principal!);
+      const queues = visibleQueues(config, req.principal!, req.query.site);
       const body: AlertsResponse = { generated_at: new Date(clock()).toISOString(), alerts: alerting.alerts().filter((a) => !queues || queues.has(a.queue)) };
       res.json(body);
     }),
@@ -54,7 +64,7 @@ export function alertingRouter(alerting: Alerting, access: AccessControl, clock:
     '/capacity-requests',
     requireRole(access, 'viewer'),
     handle((req, res) => {
-      const queues = visibleQueues(alerting, req.principal!);
+      const queues = visibleQueues(config, req.principal!, req.query.site);
       const body: CapacityRequestsResponse = {
         generated_at: new Date(clock()).toISOString(),
         requests: alerting.desk.list().filter((r) => !queues || queues.has(r.queue)),

@@ -97,5 +97,5 @@ function run(alerting: Alerting, command: ForwardedCommand): Promise<unknown> {
 }
 
 function plain(p: Principal): ForwardedCommand['principal'] {
-  return { name: p.name, role: p.role, ...(p.team !== undefined && { team: p.team }), ...(p.teams !== undefined && { teams: p.teams }) };
+  return { name: p.name, role: p.role, ...(p.team !== undefined && { team: p.team }), ...(p.teams !== undefined && { teams: p.teams }), ...(p.sites !== undefined && { sites: p.sites }) };
 }
