@@ -30,6 +30,7 @@ import { createTelemetry, type Telemetry } from './telemetry.js';
 import type { SubscribeLimitPolicy } from './subscribe-limit.js';
 import { applyView, effectiveFilter, siteProblem } from './views.js';
 import { jsonBodiesOnly, loopbackOnly, securityHeaders } from './web-hygiene.js';
+import { whatIfSetupRouter } from './what-if/setup-route.js';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
@@ -194,6 +195,7 @@ export function createApp(deps: AppDeps): App {
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock, config));
   if (deps.audit) api.use(auditRouter(deps.audit, access));
   if (deps.capacityStore) api.use(scorecardRouter({ config, store, capacityStore: deps.capacityStore, access, clock }));
+  api.use(whatIfSetupRouter({ config, store, access, clock }));
   api.use((_req, res) => {
     res.status(404).json({ error: 'no such API call' });
   });

@@ -12,6 +12,7 @@ import { useOpsStore } from './store';
 import { startWallFeed } from './wall-feed';
 
 const LeadApp = lazy(() => import('./components/lead/LeadApp'));
+const DecisionApp = lazy(() => import('./components/decision/DecisionApp'));
 
 export function App() {
   const pathname = usePathname();
@@ -20,7 +21,7 @@ export function App() {
     return (
       <ErrorBoundary>
         <Suspense fallback={<p className="placeholder lead-loading">Loading the lead view…</p>}>
-          <LeadApp />
+          {pathname === '/lead/partners' || pathname === '/lead/what-if' ? <DecisionApp /> : <LeadApp />}
         </Suspense>
       </ErrorBoundary>
     );

@@ -14,14 +14,15 @@ export class HttpError extends Error {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-async function getJson(path: string, token: string | null, signal?: AbortSignal, post?: unknown): Promise<unknown> {
+/** GET (or POST `post`) a JSON answer; a refusal throws HttpError with the API's own `error` words. */
+export async function getJson(path: string, token: string | null, signal?: AbortSignal, post?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (post !== undefined) headers['Content-Type'] = 'application/json';
   // NOTE: a manual timeout rather than AbortSignal.any, which older kiosk browsers lack.
   const controller = new AbortController();
   const abort = (): void => controller.abort();
-  const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);
+  const timer = setTimeout(abort, timeoutMs);
   signal?.addEventListener('abort', abort, { once: true });
   try {
     const response = await fetch(path, {

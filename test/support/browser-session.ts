@@ -27,10 +27,10 @@ export interface BrowserSession {
 }
 
 /**
- * Registers the file's beforeAll and afterAll: starts the server and the browser, posts the
- * known events. The returned session is filled in by the time the tests run.
+ * Registers the file's beforeAll and afterAll: starts the server (with the browser config, or
+ * `config`) and the browser, posts the known events. The returned session is filled in by the time the tests run.
  */
-export function useBrowserSession(): BrowserSession {
+export function useBrowserSession(config?: object): BrowserSession {
   const contexts: BrowserContext[] = [];
   let env: Record<string, string>;
   let port: number;
@@ -49,7 +49,7 @@ export function useBrowserSession(): BrowserSession {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // One data directory for the session: a restarted server comes back with the same data.
-    env = { SIMULATOR: 'off', OPS_CONFIG: writeBrowserConfig(), TICK_MS: '1000', LOG_LEVEL: 'warn', DATA_DIR: tempDataDir() };
+    env = { SIMULATOR: 'off', OPS_CONFIG: writeBrowserConfig(config), TICK_MS: '1000', LOG_LEVEL: 'warn', DATA_DIR: tempDataDir() };
     [session.server, session.browser] = await Promise.all([startServerProcess(env), launchChromium()]);
     port = Number(new URL(session.server.url).port);
     session.eventsAt = Date.now();

@@ -58,11 +58,11 @@ export const BROWSER_CONFIG = {
   ],
 };
 
-/** Writes the browser config to a temporary file; returns its path. */
-export function writeBrowserConfig(): string {
+/** Writes the browser config (or another) to a temporary file; returns its path. */
+export function writeBrowserConfig(config: object = BROWSER_CONFIG): string {
   const dir = tempDataDir('occ-browser-');
   const path = join(dir, 'config.json');
-  writeFileSync(path, JSON.stringify(BROWSER_CONFIG, null, 2));
+  writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
 }
 

@@ -17,6 +17,8 @@ export function LeadHeader({ route, onSignOut }: { route: LeadRoute; onSignOut?:
           <Link to={overview}>Team lead view</Link>
         </h1>
         <nav className="lead-nav" aria-label="Views">
+          <Link to="/lead/partners">Partner scorecard</Link>
+          <Link to="/lead/what-if">What-if</Link>
           <Link to="/wall">Wall</Link>
           {onSignOut && (
             <button type="button" className="link-button" onClick={onSignOut}>

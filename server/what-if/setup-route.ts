@@ -1,0 +1,68 @@
+/**
+ * `GET /api/what-if/setup?period=24h|7d` (lead, admin): what the what-if page starts from. The
+ * period (the last 24 hours or 7 days, to the current minute), the queues with whether they are
+ * `sensitive` (so the page disables their partner share and says why) and the four presets of
+ * issue 11, derived by presets.ts from the queues' recorded arrivals per minute.
+ */
+import express from 'express';
+import type { OpsConfig } from '../../contracts/config.js';
+import { DomainError } from '../../contracts/errors.js';
+import { describeIssues, MAX_REASON_LENGTH } from '../../contracts/issues.js';
+import { WHAT_IF_PERIOD_MS, whatIfSetupQuerySchema, type WhatIfSetup } from '../../contracts/what-if.js';
+import type { MetricsStore } from '../../streams/metrics-store.js';
+import type { AccessControl } from '../access.js';
+import { requireRole } from '../require-role.js';
+import { presetScenarios, type PresetQueue } from './presets.js';
+
+export interface WhatIfSetupDeps {
+  config: OpsConfig;
+  store: Pick<MetricsStore, 'history'>;
+  access: AccessControl;
+  clock: () => number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** The router, mounted under `/api`. */
+export function whatIfSetupRouter(deps: WhatIfSetupDeps): express.Router {
+  const router = express.Router();
+  router.get('/what-if/setup', requireRole(deps.access, 'lead'), (req, res, next) => {
+    const query = whatIfSetupQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      return next(new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH })));
+    }
+    whatIfSetup(deps, query.data.period)
+      .then((setup) => res.json(setup))
+      .catch(next);
+  });
+  return router;
+}
+
+/** The setup for the period ending at the current minute. */
+export async function whatIfSetup(deps: WhatIfSetupDeps, period: WhatIfSetup['period']): Promise<WhatIfSetup> {
+  const now = deps.clock();
+  const toMs = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  const fromMs = toMs - WHAT_IF_PERIOD_MS[period];
+  const minutes = Math.round((now - fromMs) / MINUTE_MS);
+  const queues: PresetQueue[] = await Promise.all(
+    deps.config.queues.map(async (q) => {
+      const history = await deps.store.history(q.id, minutes, now);
+      // NOTE: presets only count arrivals per 15-minute interval, so one instant per arrival at the
+      // start of its minute gives them exactly what the recorded instants would.
+      const arrivals: number[] = [];
+      for (const point of history.points) {
+        const at = Date.parse(point.minute);
+        if (at < fromMs || at >= toMs) continue;
+        for (let i = 0; i < point.arrivals; i++) arrivals.push(at);
+      }
+      return { id: q.id, sensitive: q.sensitive, arrivals };
+    }),
+  );
+  return {
+    period,
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    queues: deps.config.queues.map((q, i) => ({ id: q.id, name: q.name, sensitive: q.sensitive, arrivals: queues[i].arrivals.length })),
+    presets: presetScenarios(queues).map((s) => ({ name: s.name, queues: { ...s.queues } })),
+  };
+}
