@@ -7,7 +7,8 @@ import { takeAccessToken, TOKEN_STORAGE_KEY } from './auth';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NotFoundPage } from './components/NotFoundPage';
 import { WallPage } from './components/WallPage';
-import { usePathname } from './router';
+import { usePathname, useSearch } from './router';
+import { siteParam } from './site-url';
 import { useOpsStore } from './store';
 import { startWallFeed } from './wall-feed';
 
@@ -31,6 +32,8 @@ export function App() {
 
 function WallRoute() {
   const store = useOpsStore();
+  // `?site=`: one site's wall (a screen per hospital); without it, every site.
+  const site = siteParam(useSearch());
   // The fragment is read at once and whenever `#token=` is added later (no reload needed): it is
   // cleared from the address bar and kept in storage; a new token restarts the feed.
   const [token, setToken] = useState(() => takeAccessToken(window, TOKEN_STORAGE_KEY));
@@ -42,7 +45,7 @@ function WallRoute() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   // NOTE: the feed lives outside the error boundary, so a render fault never drops the socket.
-  useEffect(() => startWallFeed(store, token), [store, token]);
+  useEffect(() => startWallFeed(store, token, site), [store, token, site]);
   return (
     <ErrorBoundary>
       <WallPage />

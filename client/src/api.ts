@@ -43,21 +43,22 @@ export async function getJson(path: string, token: string | null, signal?: Abort
   }
 }
 
-/** `GET /api/metrics/history` for all queues combined (or one queue) over the last `minutes`. */
+/** `GET /api/metrics/history` for all queues combined (or one queue, or one site's queues) over the last `minutes`. */
 export async function fetchHistory(
-  options: { token: string | null; minutes: number; queue?: string },
+  options: { token: string | null; minutes: number; queue?: string; site?: string },
   signal?: AbortSignal,
 ): Promise<MetricsHistory> {
   const params = new URLSearchParams({ minutes: String(options.minutes) });
   if (options.queue) params.set('queue', options.queue);
+  if (options.site) params.set('site', options.site);
   const body = await getJson(`/api/metrics/history?${params}`, options.token, signal);
   if (!isHistory(body)) throw new Error('unexpected history response');
   return body;
 }
 
-/** `GET /api/metrics`: the snapshot as this token may see it (a lead limited to teams: theirs). */
-export async function fetchMetrics(token: string | null, signal?: AbortSignal): Promise<MetricsSnapshot> {
-  const body = await getJson('/api/metrics', token, signal);
+/** `GET /api/metrics`: the snapshot as this token may see it (a lead limited to teams: theirs), of one site with `site`. */
+export async function fetchMetrics(token: string | null, signal?: AbortSignal, site?: string): Promise<MetricsSnapshot> {
+  const body = await getJson(site ? `/api/metrics?${new URLSearchParams({ site })}` : '/api/metrics', token, signal);
   const candidate = body as Partial<MetricsSnapshot> | null;
   if (typeof candidate?.generated_at !== 'string' || !Array.isArray(candidate.queues)) throw new Error('unexpected metrics response');
   return body as MetricsSnapshot;

@@ -31,9 +31,11 @@ export function startLeadFeed(store: OpsStore, token: string | null, filter: Omi
   store.getState().reset(Date.now());
   const refused = (reason: string): void =>
     store.getState().setAuthError(token === null ? 'This server needs a token for the lead view.' : refusalMessage(reason));
+  // The filters offer what the token may see of the site on screen (`?site=`), or of every site.
+  let site = filter.site;
   const catalogue = startPoller(async (signal) => {
     try {
-      store.getState().setCatalogue(catalogueOf(await fetchMetrics(token, signal)));
+      store.getState().setCatalogue(catalogueOf(await fetchMetrics(token, signal, site)));
     } catch (error) {
       if (error instanceof HttpError && (error.status === 401 || error.status === 403)) refused(error.message);
     }
@@ -53,6 +55,10 @@ export function startLeadFeed(store: OpsStore, token: string | null, filter: Omi
   return {
     setFilter(next) {
       live.subscribe({ view: 'lead', ...next });
+      if (next.site !== site) {
+        site = next.site;
+        catalogue.refresh();
+      }
     },
     stop() {
       clearInterval(clock);

@@ -1,6 +1,6 @@
 /**
  * Everything that keeps the wall current, started and stopped together: the socket, the trend
- * history (all queues), the backlog sparklines, and the clock.
+ * history (all queues, or the site's), the backlog sparklines, and the clock.
  */
 import { fetchHistory } from './api';
 import { startPoller, messageOf } from './poller';
@@ -13,12 +13,12 @@ export const TREND_MINUTES = 60;
 const HISTORY_REFRESH_MS = 60_000;
 const CLOCK_POLL_MS = 250;
 
-/** Starts the wall's feeds; returns the function that stops them all. */
-export function startWallFeed(store: OpsStore, token: string | null): () => void {
+/** Starts the wall's feeds (of one site's queues with `site`); returns the function that stops them all. */
+export function startWallFeed(store: OpsStore, token: string | null, site?: string): () => void {
   store.getState().reset(Date.now());
   const trend = startPoller(async (signal) => {
     try {
-      store.getState().setTrend(await fetchHistory({ token, minutes: TREND_MINUTES }, signal));
+      store.getState().setTrend(await fetchHistory({ token, minutes: TREND_MINUTES, site }, signal));
     } catch (error) {
       if (!signal.aborted) store.getState().setTrendError(messageOf(error));
     }
@@ -28,7 +28,7 @@ export function startWallFeed(store: OpsStore, token: string | null): () => void
   const live = connectLive({
     store,
     token,
-    subscription: { view: 'wall' },
+    subscription: { view: 'wall', ...(site && { site }) },
     onConnect: () => {
       store.getState().setAuthError(null);
       trend.refresh();

@@ -1,14 +1,19 @@
-/** The wall's top bar: product, clock, totals, the page on show, and the link with the age of the data. */
+/** The wall's top bar: product (and site), clock, totals, the page on show, and the link with the age of the data. */
 import { formatClock, formatCount } from '../format';
 import { useOps } from '../store';
 import { StatusIcon } from './Icons';
 import { LinkStatus } from './LinkStatus';
 
 export function Header({ page }: { page?: { index: number; count: number } }) {
+  // A site's wall (`?site=`) says whose it is: the snapshot names the site it is narrowed to.
+  const siteName = useOps((s) => s.snapshot?.site?.name);
   return (
     <header className="wall-header">
       <div className="brand">
-        <h1 className="brand-name">Ops Command Center</h1>
+        <h1 className="brand-name">
+          Ops Command Center
+          {siteName && <span className="site-name">{siteName}</span>}
+        </h1>
         <Clock />
       </div>
       <Totals />

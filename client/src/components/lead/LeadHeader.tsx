@@ -1,13 +1,14 @@
 /** The lead view's top bar and filters: queues (overview only) and teams, in-house and partners. */
 import { Fragment } from 'react';
-import { leadHref, toggle, type LeadRoute } from '../../lead-url';
+import { leadHref, overviewFilter, toggle, type LeadRoute } from '../../lead-url';
 import { Link, navigate } from '../../router';
 import { useOps } from '../../store';
 import { LinkStatus } from '../LinkStatus';
 
 export function LeadHeader({ route, onSignOut }: { route: LeadRoute; onSignOut?: () => void }) {
   const catalogue = useOps((s) => s.catalogue);
-  const overview = leadHref({ page: 'overview', filter: { queues: [], teams: route.filter.teams } });
+  const overview = leadHref({ page: 'overview', filter: overviewFilter(route.filter) });
+  const siteName = useOps((s) => s.snapshot?.site?.name);
   const setTeams = (teams: string[]): void => navigate(leadHref({ ...route, filter: { ...route.filter, teams } }));
   const setQueues = (queues: string[]): void => navigate(leadHref({ ...route, filter: { ...route.filter, queues } }));
   return (
@@ -15,6 +16,7 @@ export function LeadHeader({ route, onSignOut }: { route: LeadRoute; onSignOut?:
       <div className="lead-bar">
         <h1 className="lead-title">
           <Link to={overview}>Team lead view</Link>
+          {siteName && <span className="site-name">{siteName}</span>}
         </h1>
         <nav className="lead-nav" aria-label="Views">
           <Link to="/lead/partners">Partner scorecard</Link>

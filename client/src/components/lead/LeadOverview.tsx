@@ -1,6 +1,6 @@
 /** The lead's overview: a tile per queue (each opening its queue page), teams compared, alerts. */
 import { useShallow } from 'zustand/react/shallow';
-import { leadHref, type LeadRoute } from '../../lead-url';
+import { leadHref, overviewFilter, type LeadRoute } from '../../lead-url';
 import { Link } from '../../router';
 import { useOps } from '../../store';
 import { QueueTile } from '../QueueTile';
@@ -16,7 +16,7 @@ export function LeadOverview({ route, token }: { route: Extract<LeadRoute, { pag
       <section aria-label="Queues" className="lead-tiles">
         {queueIds.length === 0 && <p className="placeholder">No queue matches these filters.</p>}
         {queueIds.map((id) => (
-          <Link key={id} to={leadHref({ page: 'queue', queue: id, range: '8h', filter: { queues: [], teams: route.filter.teams } })} className="tile-link">
+          <Link key={id} to={leadHref({ page: 'queue', queue: id, range: '8h', filter: overviewFilter(route.filter) })} className="tile-link">
             <QueueTile queueId={id} />
           </Link>
         ))}

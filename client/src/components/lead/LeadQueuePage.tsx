@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { RANGES, RANGE_KEYS } from '../../history-buckets';
 import { startQueueHistory } from '../../lead-feed';
-import { leadHref, type LeadRoute } from '../../lead-url';
+import { leadHref, overviewFilter, type LeadRoute } from '../../lead-url';
 import { Link } from '../../router';
 import { useOps, useOpsStore } from '../../store';
 import { QueueTile } from '../QueueTile';
@@ -20,7 +20,7 @@ export function LeadQueuePage({ route, token }: { route: Extract<LeadRoute, { pa
     () => startQueueHistory(store, token, queue, minutes, Math.max(60_000, bucketMinutes * 60_000)),
     [store, token, queue, minutes, bucketMinutes],
   );
-  const back = leadHref({ page: 'overview', filter: { queues: [], teams: route.filter.teams } });
+  const back = leadHref({ page: 'overview', filter: overviewFilter(route.filter) });
   if (!known) {
     return (
       <main className="lead-main">
