@@ -11,6 +11,7 @@ import type { LogMessage } from '../contracts/event-log.js';
 import { eventKey, type OpsEvent } from '../contracts/events.js';
 import { EVENTS_TOPIC } from '../contracts/topics.js';
 import { openDataDir, type DataDir } from '../streams/durable/data-dir.js';
+import { readPeriodTasks } from '../streams/durable/period-tasks.js';
 import { replayStoredEvents } from '../streams/durable/replay.js';
 import { occurredAtOf, SqliteLogJournal } from '../streams/durable/sqlite-log-journal.js';
 import { EmbeddedEventLog } from '../streams/embedded/embedded-event-log.js';
@@ -83,7 +84,7 @@ export async function openDurableEmbedded(o: { dir: string; retentionDays: numbe
     const journal = new SqliteLogJournal(dataDir, (topic, record, now) => (topic === EVENTS_TOPIC && !record.headers?.carried ? occurredAtOf(record, now) : now), o.clock);
     const retentionMs = o.retentionDays * DAY_MS;
     // Event ids are remembered a day longer than ingest takes events: a resent one is always a duplicate.
-    const store = new EmbeddedMetricsStore(o.config, o.clock, retentionMs + DAY_MS);
+    const store = new EmbeddedMetricsStore(o.config, o.clock, retentionMs + DAY_MS, (fromMs, toMs) => readPeriodTasks(journal, fromMs, toMs));
     o.logger.info({ data_dir: dataDir.path, bytes: dataDir.sizeBytes() }, 'data directory open: rebuilding the metrics from the stored events');
     const { events, skipped, seconds } = await replayStoredEvents(journal, store, o.config, (p) => {
       if (!p.done) o.logger.info({ events: p.events, seconds: Math.round(p.seconds) }, 'rebuilding the metrics from the stored events...');

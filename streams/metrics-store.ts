@@ -28,6 +28,18 @@ export interface MetricsStore {
    * start: the partner scorecard's task figures (SPEC section 11). Pairs that started nothing are left out.
    */
   teamStarts(fromMs: number, toMs: number): Promise<TeamStarts[]>;
+  /**
+   * Staffing per queue and team over [fromMs, toMs): for each pair the change in effect at
+   * `fromMs` (the latest at or before it), then every change in (fromMs, toMs); sorted by time,
+   * queue, team and event id. The what-if's recorded staffing and the scorecard's agent-hours.
+   */
+  staffingHistory(fromMs: number, toMs: number): Promise<StaffingChange[]>;
+  /**
+   * Every task with an event at `occurred_at` in [fromMs, toMs), with the first time of each kind
+   * of its events in that range (SPEC 12's recorded period); sorted by task id. Throws
+   * DomainError('unavailable') where the store keeps no such history (the in-memory embedded store).
+   */
+  periodTasks(fromMs: number, toMs: number): Promise<PeriodTask[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -52,6 +64,28 @@ export interface TeamStarts {
   attained: number;
   /** The waits (ms, first start - created), ascending, one per start. */
   waitsMs: Float64Array;
+}
+
+/** A staffing.updated as stored: `agents` of `team` on `queue` from `atMs` until the pair's next change. */
+export interface StaffingChange {
+  queue: string;
+  team: string;
+  atMs: number;
+  eventId: string;
+  agents: number;
+}
+
+/** A task's first times within a read range (null: no such event in it). */
+export interface PeriodTask {
+  taskId: string;
+  /** The smallest queue of its task.created events, else of all its events (they agree in practice). */
+  queue: string;
+  createdAt: number | null;
+  /** When an agent was first held by it: its first task.assigned or task.started. */
+  heldAt: number | null;
+  startAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
 }
 
 /** What a stream worker read from one partition, validated. */

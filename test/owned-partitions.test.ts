@@ -183,7 +183,7 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
     await connection.command(sql`INSERT INTO ${db}.window_facts (queue, team, fact, at, wait_ms, n) SELECT 'registration', '', 2, ${created + 60_000}, 0, 1`);
     await connection.command(sql`INSERT INTO ${db}.minute_counts (queue, minute, arrivals, completions, leaves) SELECT 'registration', ${Math.floor(created / 60_000)}, 2, 0, 0`);
     await connection.command(sql`INSERT INTO ${db}.minute_counts (queue, minute, arrivals, completions, leaves) SELECT 'registration', ${Math.floor((created + 60_000) / 60_000)}, 0, 1, 1`);
-    expect(await migrate(connection, database)).toEqual(['004_owned_partitions.sql']);
+    expect(await migrate(connection, database)).toEqual(['004_owned_partitions.sql', '005_period_history.sql']);
     await connection.close();
 
     const engine = new MetricsEngine(refConfig);
@@ -195,6 +195,8 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
     for (const e of before) engine.apply(e);
     const store = await open(database);
     await expectSame(store, engine);
+    // Migration 005 copied the raw events stored before it into the period reads.
+    expect((await store.periodTasks(created, created + 1)).map((t) => [t.taskId, t.createdAt])).toEqual([['old-open', created]]);
     const next: OpsEvent[] = [
       { event_id: 'old-c1', type: 'task.created', occurred_at: iso(created), queue: 'registration', task_id: 'old-open' }, // a resend
       { event_id: 'new-s1', type: 'task.started', occurred_at: iso(created + 120_000), queue: 'registration', task_id: 'old-open', team: 'inhouse-a' },

@@ -1,7 +1,8 @@
 /**
  * The body of `POST /api/what-if` (SPEC section 12): a period, a seed and one to four scenarios,
  * each naming the queues it changes. Errors name the field (`scenarios.0.queues.billing.agents`).
- * Whether a named queue exists or may go to partners is the engine's check (it knows the queues).
+ * Whether a named queue exists or may go to partners is the engine's check (it knows the queues);
+ * whether a dropped partner is one, the route's (it knows the teams).
  */
 import { z } from 'zod';
 import { DomainError } from '../../contracts/errors.js';
@@ -11,6 +12,7 @@ import { describeIssues } from '../../contracts/issues.js';
 export const MAX_WHAT_IF_DAYS = 31;
 export const MAX_SCENARIOS = 4;
 export const MAX_FIXED_AGENTS = 10_000;
+export const MAX_DROPPED_PARTNERS = 50;
 
 const queueScenarioSchema = z.strictObject({
   agents: z.union([z.literal('recorded'), z.literal('erlang'), z.int().min(0).max(MAX_FIXED_AGENTS)], {
@@ -22,6 +24,8 @@ const queueScenarioSchema = z.strictObject({
 const scenarioSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
   queues: z.record(z.string().min(1).max(64), queueScenarioSchema).default({}),
+  /** Partners unavailable in this scenario (business continuity): their agents go to the next partner of the queue, else in-house. */
+  drop_partners: z.array(z.string().min(1).max(64)).max(MAX_DROPPED_PARTNERS, `must name at most ${MAX_DROPPED_PARTNERS} partners`).optional(),
 });
 
 export const whatIfRequestSchema = z

@@ -21,6 +21,7 @@ import { migrate } from './migrate.js';
 import { isOpen, loadPartition, lookUpTasks, storedEventIds, type OwnedPartition, type OwnedTask } from './owned-partitions.js';
 import { readHistory, readSnapshot } from './snapshot-queries.js';
 import { ident, inList, sql } from './sql.js';
+import { readPeriodTasks, readStaffingHistory } from './period-queries.js';
 import { readTeamStarts } from './team-starts-query.js';
 
 export interface ClickHouseStoreOptions {
@@ -240,6 +241,14 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
     teamStarts(fromMs, toMs) {
       return readTeamStarts(connection, database, config, fromMs, toMs);
+    },
+
+    staffingHistory(fromMs, toMs) {
+      return readStaffingHistory(connection, database, fromMs, toMs);
+    },
+
+    periodTasks(fromMs, toMs) {
+      return readPeriodTasks(connection, database, fromMs, toMs);
     },
 
     ping(): Promise<void> {

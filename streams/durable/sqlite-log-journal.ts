@@ -49,6 +49,7 @@ export class SqliteLogJournal implements LogJournal {
   private readonly selectEnds;
   private readonly selectFrom;
   private readonly selectAgedOut;
+  private readonly selectSince;
   private readonly writeAll;
 
   constructor(
@@ -63,6 +64,7 @@ export class SqliteLogJournal implements LogJournal {
     );
     this.selectEnds = db.prepare('SELECT partition, next_offset FROM log_ends WHERE topic = ?');
     this.selectAgedOut = db.prepare('SELECT partition, first_offset, keys, vals, vals_json, headers FROM log_batches WHERE topic = ? AND newest_at < ?');
+    this.selectSince = db.prepare('SELECT partition, first_offset, keys, vals, vals_json, headers FROM log_batches WHERE topic = ? AND newest_at >= ?');
     this.selectFrom = db.prepare('SELECT partition, first_offset, keys, vals, vals_json, headers FROM log_batches WHERE topic = ? AND partition = ? AND first_offset >= ? ORDER BY first_offset LIMIT ?');
     this.writeAll = db.transaction((topic: string, records: readonly LogRecord[], now: number) => {
       for (const run of byPartition(records)) {
@@ -96,6 +98,11 @@ export class SqliteLogJournal implements LogJournal {
   /** The records of a topic's stored appends whose newest record is older than `beforeMs` (what retention would trim). */
   agedOut(topic: string, beforeMs: number): LogRecord[] {
     return (this.selectAgedOut.all(topic, beforeMs) as BatchRow[]).flatMap((row) => recordsOf(topic, row));
+  }
+
+  /** The records of a topic's stored appends whose newest record is at or after `sinceMs` (by the index on it), row by row. */
+  *since(topic: string, sinceMs: number): Generator<LogRecord[]> {
+    for (const row of this.selectSince.iterate(topic, sinceMs) as IterableIterator<BatchRow>) yield recordsOf(topic, row);
   }
 
   /** Stored records of a topic, partition by partition in offset order, about `batch` rows at a time. */

@@ -17,7 +17,8 @@ import { EventIdIndex } from './event-id-index.js';
 import { MINUTE_MS, MinuteHistory, toHistoryPoints, type RawMinute } from './minute-history.js';
 import { WindowAggregate, type WindowEdges } from './window-aggregate.js';
 import { TeamStartIndex } from './team-starts.js';
-import type { TeamStarts } from '../metrics-store.js';
+import type { StaffingChange, TeamStarts } from '../metrics-store.js';
+import { StaffingHistory } from './staffing-history.js';
 
 /** How long closed tasks, minute buckets and event ids are kept by default: the longest history view, plus a day. */
 export const RETENTION_MS = 8 * 24 * 60 * MINUTE_MS;
@@ -66,6 +67,8 @@ export class MetricsEngine {
   private readonly seen = new EventIdIndex();
   /** First starts per queue and team by hour, for the partner scorecard. */
   private readonly teamStartIndex = new TeamStartIndex();
+  /** Every staffing change per queue and team, for the what-if and the scorecard's agent-hours. */
+  private readonly staffingHistory = new StaffingHistory();
   /** Closed task ids by the day of their last change, for forgetting them after RETENTION_MS. */
   private readonly closedByDay = new Map<number, string[]>();
   /** The window (lo, now]; `now` is the engine's clock. */
@@ -154,6 +157,7 @@ export class MetricsEngine {
   private applyStaffing(event: StaffingEvent, at: number): void {
     const q = this.queues.get(event.queue);
     if (!q) return;
+    this.staffingHistory.add(event.queue, event.team, at, event.event_id, event.agents);
     const current = q.staffing.get(event.team);
     // Latest wins; at the same instant the larger event id, mirroring `earlier`.
     if (current && (at < current.at || (at === current.at && event.event_id < current.eventId))) return;
@@ -217,6 +221,7 @@ export class MetricsEngine {
     }
     for (const q of this.queues.values()) q.history.forgetBefore(Math.floor(cutoff / MINUTE_MS));
     this.teamStartIndex.forgetBefore(cutoff);
+    this.staffingHistory.forgetBefore(cutoff);
     this.seen.forgetBefore(cutoff);
   }
 
@@ -238,6 +243,11 @@ export class MetricsEngine {
   /** First starts in (fromMs, toMs] per queue and team, with their waits (kept as long as the minute history). */
   teamStarts(fromMs: number, toMs: number): TeamStarts[] {
     return this.teamStartIndex.read(fromMs, toMs, (queue) => this.queues.get(queue)?.targetMs ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Staffing changes over [fromMs, toMs) (see MetricsStore.staffingHistory), kept as long as the minute history. */
+  staffingChanges(fromMs: number, toMs: number): StaffingChange[] {
+    return this.staffingHistory.read(fromMs, toMs);
   }
 
   /** Per-minute history of one queue, of a non-empty set combined, or of all queues combined when `queue` is undefined. */
