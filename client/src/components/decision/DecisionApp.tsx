@@ -13,6 +13,7 @@ import '../lead/lead.css';
 import '../lead/lead-login.css';
 import '../lead/lead-queue-page.css';
 import './decision.css';
+import './what-if.css';
 
 export default function DecisionApp() {
   const pathname = usePathname();

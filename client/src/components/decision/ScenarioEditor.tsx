@@ -33,13 +33,15 @@ export function ScenarioEditor(props: {
             </option>
           ))}
         </select>
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={draft.name} maxLength={80} onChange={(e) => onChange({ ...draft, name: e.target.value })} aria-invalid={nameClash} />
-        {onRemove && (
+        {onRemove ? (
           <button type="button" className="link-button" onClick={onRemove}>
             Remove
           </button>
+        ) : (
+          <span />
         )}
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} value={draft.name} maxLength={80} onChange={(e) => onChange({ ...draft, name: e.target.value })} aria-invalid={nameClash} />
       </div>
       {nameClash && <p className="decision-error">Another scenario has this name.</p>}
       <table className="decision-table scenario-queues">

@@ -9,7 +9,8 @@ const GRID_COLOUR = '#263244';
 const MUTED_COLOUR = '#a8b3c2';
 
 export function WhatIfChart({ scenarios }: { scenarios: ScenarioOutcome[] }) {
-  const points = scenarios.map((s, i) => ({ name: s.name, cost: s.totals.cost, sla: (s.totals.sla_attainment ?? 0) * 100, index: i }));
+  // NOTE: points are labelled by number (names run long); the legend below names them.
+  const points = scenarios.map((s, i) => ({ name: s.name, label: String(i + 1), cost: s.totals.cost, sla: (s.totals.sla_attainment ?? 0) * 100, index: i }));
   return (
     <figure className="panel what-if-chart" data-testid="what-if-chart">
       <figcaption>SLA attainment against cost, one point per scenario (up and left is better)</figcaption>
@@ -24,7 +25,7 @@ export function WhatIfChart({ scenarios }: { scenarios: ScenarioOutcome[] }) {
         />
         {points.map((p) => (
           <Scatter key={p.name} name={p.name} data={[p]} fill={COLOURS[p.index % COLOURS.length]} isAnimationActive={false}>
-            <LabelList dataKey="name" position="top" fill={COLOURS[p.index % COLOURS.length]} />
+            <LabelList dataKey="label" position="top" fill={COLOURS[p.index % COLOURS.length]} />
           </Scatter>
         ))}
       </ScatterChart>
@@ -32,7 +33,7 @@ export function WhatIfChart({ scenarios }: { scenarios: ScenarioOutcome[] }) {
         {points.map((p) => (
           <li key={p.name}>
             <span className="dot" style={{ background: COLOURS[p.index % COLOURS.length] }} aria-hidden="true" />
-            {p.name}: {formatPercent(p.sla / 100)} at {formatCount(p.cost)}
+            {p.label}. {p.name}: {formatPercent(p.sla / 100)} at a cost of {formatCount(p.cost)}
           </li>
         ))}
       </ul>

@@ -39,7 +39,7 @@ export function WhatIfResults({ answer, sent, setup, stale }: { answer: WhatIfAn
         {sentences.map((s) => (
           <p key={s}>{s}</p>
         ))}
-        {sensitive.length > 0 && <p>{sensitive.join(', ')} stay in-house in every scenario: sensitive work may not go to partners.</p>}
+        {sensitive.length > 0 && <p>Sensitive work may not go to partners, so these queues stay in-house in every scenario: {sensitive.join(', ')}.</p>}
       </div>
       <WhatIfChart scenarios={answer.scenarios} />
       <div className="table-scroll panel">
