@@ -80,6 +80,12 @@ describe('a wall and a lead view per site', () => {
     await poll(() => text(wall, '.totals')).toBe('Backlog3Waiting3Breached0');
   });
 
+  it('says so when the address names no configured site', async () => {
+    const wall = await newPage();
+    await wall.goto(`${server.url}/wall?site=radiology-east#token=${TOKENS.wall}`);
+    await poll(() => text(wall, '.queue-grid [role="alert"]')).toBe(`The server refuses this wall's view (site: unknown site "radiology-east"): check the address.`);
+  });
+
   it('shows every site, central queues included, on /wall without a site', async () => {
     const wall = await newPage();
     await wall.goto(`${server.url}/wall?per_page=12#token=${TOKENS.wall}`);

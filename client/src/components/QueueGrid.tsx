@@ -4,16 +4,22 @@ import { useOps } from '../store';
 import { columnsFor } from '../wall-pages';
 import { QueueTile } from './QueueTile';
 
+const REFUSED = 'subscription refused: ';
+
 /**
  * `perPage` is the size of the fullest page: every page keeps that grid, so tiles do not change
  * size when the pages rotate.
  */
 export function QueueGrid({ queueIds, perPage }: { queueIds: readonly string[]; perPage: number }) {
   const hasSnapshot = useOps((s) => s.snapshot !== null);
+  // A view the server refuses (an unknown `?site=`) says so rather than wait for ever.
+  const refused = useOps((s) => (s.connection.detail?.startsWith(REFUSED) ? s.connection.detail.slice(REFUSED.length) : null));
   if (!hasSnapshot) {
     return (
       <section className="queue-grid queue-grid-empty">
-        <p className="placeholder">Waiting for the first update from the server…</p>
+        <p className="placeholder" role={refused ? 'alert' : undefined}>
+          {refused ? `The server refuses this wall's view (${refused}): check the address.` : 'Waiting for the first update from the server…'}
+        </p>
       </section>
     );
   }
