@@ -59,6 +59,12 @@ export const partnerScoreSchema = z.strictObject({
   wait_p90_seconds: z.number().min(0).nullable(),
   /** The same over the in-house teams' first starts on the partner's queues. */
   inhouse_sla_attainment: share.nullable(),
+  /**
+   * The partner's agent-hours in the range (its staffing.updated history on every queue, a head
+   * count standing until changed) times its `cost_per_agent_hour`, to the cent; null when the
+   * configuration gives it no cost.
+   */
+  cost: z.number().min(0).nullable(),
 });
 export type PartnerScore = z.infer<typeof partnerScoreSchema>;
 
@@ -75,5 +81,5 @@ export const SCORECARD_CSV_COLUMNS = [
   'range', 'from', 'to', 'team', 'name', 'queues',
   'requests_total', 'requests_accepted', 'requests_partial', 'requests_declined', 'requests_no_answer', 'requests_undeliverable',
   'acceptance_rate', 'answer_seconds_p50', 'answer_seconds_p90', 'agents_requested', 'agents_committed',
-  'share_of_starts', 'sla_attainment', 'wait_p90_seconds', 'inhouse_sla_attainment',
+  'share_of_starts', 'sla_attainment', 'wait_p90_seconds', 'inhouse_sla_attainment', 'cost',
 ] as const;

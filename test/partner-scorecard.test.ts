@@ -27,7 +27,7 @@ const EXPECTED: Record<'24h' | '7d' | '30d', { x: PartnerScore; y: PartnerScore 
     ...y,
     requests: { total: 1, accepted: 1, partial: 0, declined: 0, no_answer: 0, undeliverable: 0 },
     acceptance_rate: 1, answer_seconds_p50: 60, answer_seconds_p90: 60, agents_requested: 4, agents_committed: 4,
-    sla_attainment: 1, wait_p90_seconds: 1800, inhouse_sla_attainment: 1 / 3,
+    sla_attainment: 1, wait_p90_seconds: 1800, inhouse_sla_attainment: 1 / 3, cost: null,
   };
   return {
     // 24 h: requests A-F; answered A 300, B 700, C 100 -> p50 2nd of 3 = 300, p90 3rd = 700.
@@ -39,6 +39,8 @@ const EXPECTED: Record<'24h' | '7d' | '30d', { x: PartnerScore; y: PartnerScore 
         requests: { total: 6, accepted: 1, partial: 1, declined: 1, no_answer: 1, undeliverable: 1 },
         acceptance_rate: 2 / 3, answer_seconds_p50: 300, answer_seconds_p90: 700, agents_requested: 33, agents_committed: 15,
         share_of_starts: 7 / 10, sla_attainment: 7 / 8, wait_p90_seconds: 7200, inhouse_sla_attainment: 1 / 2,
+        // 0 agents at the start (since 2 days ago), 4 x 4 h, then 1 x 6 h: 22 agent-hours at 40.
+        cost: 22 * 40,
       },
       y: { ...yFixed, share_of_starts: 2 / 13 },
     },
@@ -50,6 +52,8 @@ const EXPECTED: Record<'24h' | '7d' | '30d', { x: PartnerScore; y: PartnerScore 
         requests: { total: 7, accepted: 2, partial: 1, declined: 1, no_answer: 1, undeliverable: 1 },
         acceptance_rate: 3 / 4, answer_seconds_p50: 300, answer_seconds_p90: 1000, agents_requested: 38, agents_committed: 20,
         share_of_starts: 9 / 12, sla_attainment: 9 / 10, wait_p90_seconds: 3600, inhouse_sla_attainment: 1 / 2,
+        // 2 agents in effect at the start (since 10 days ago) for 5 days (240), then 22 as over 24 h.
+        cost: (2 * 5 * 24 + 22) * 40,
       },
       y: { ...yFixed, share_of_starts: 2 / 15 },
     },
@@ -61,6 +65,8 @@ const EXPECTED: Record<'24h' | '7d' | '30d', { x: PartnerScore; y: PartnerScore 
         requests: { total: 8, accepted: 3, partial: 1, declined: 1, no_answer: 1, undeliverable: 1 },
         acceptance_rate: 4 / 5, answer_seconds_p50: 300, answer_seconds_p90: 1000, agents_requested: 45, agents_committed: 27,
         share_of_starts: 10 / 13, sla_attainment: 10 / 11, wait_p90_seconds: 3600, inhouse_sla_attainment: 1 / 2,
+        // Nobody for the first 20 days, 2 agents for 8 days (384), then 22 as over 24 h.
+        cost: (2 * 8 * 24 + 22) * 40,
       },
       y: { ...yFixed, share_of_starts: 2 / 16 },
     },
@@ -106,6 +112,7 @@ function entryOfRow(header: string[], cells: string[]): { range: string; from: s
       acceptance_rate: num('acceptance_rate'), answer_seconds_p50: num('answer_seconds_p50'), answer_seconds_p90: num('answer_seconds_p90'),
       agents_requested: int('agents_requested'), agents_committed: int('agents_committed'), share_of_starts: num('share_of_starts'),
       sla_attainment: num('sla_attainment'), wait_p90_seconds: num('wait_p90_seconds'), inhouse_sla_attainment: num('inhouse_sla_attainment'),
+      cost: num('cost'),
     },
   };
 }

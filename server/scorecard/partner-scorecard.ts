@@ -3,20 +3,22 @@
  * how it answered the capacity requests created in the range (read from the `CapacityStore`, which
  * keeps every request for the retention period) and the first starts of the range (read from the
  * `MetricsStore`): its share of its queues' work, its SLA attainment and wait p90 by the SPEC
- * section 3 rules, against the in-house teams on the same queues.
+ * section 3 rules, against the in-house teams on the same queues; and what its agent-hours cost
+ * (the `MetricsStore`'s staffing history).
  */
 import type { CapacityRequest } from '../../contracts/alerts.js';
 import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
 import { nearestRankIndex } from '../../contracts/metrics-snapshot.js';
 import { RANGE_MS, type PartnerScore, type Scorecard, type ScorecardRange } from '../../contracts/scorecard.js';
 import { selectRank } from '../../streams/embedded/minute-history.js';
-import type { MetricsStore, TeamStarts } from '../../streams/metrics-store.js';
+import type { MetricsStore, StaffingChange, TeamStarts } from '../../streams/metrics-store.js';
+import { integrate } from '../what-if/agents-on-duty.js';
 import type { Principal } from '../access.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
 
 export interface ScorecardSources {
   config: OpsConfig;
-  store: Pick<MetricsStore, 'teamStarts'>;
+  store: Pick<MetricsStore, 'teamStarts' | 'staffingHistory'>;
   capacityStore: Pick<CapacityStore, 'latest'>;
 }
 
@@ -39,7 +41,11 @@ export function visiblePartners(config: OpsConfig, principal: Principal): TeamCo
 /** The scorecard of `partners` over `range` up to `nowMs`. */
 export async function partnerScorecard(sources: ScorecardSources, partners: readonly TeamConfig[], range: ScorecardRange, nowMs: number): Promise<Scorecard> {
   const fromMs = nowMs - RANGE_MS[range];
-  const [starts, latest] = await Promise.all([sources.store.teamStarts(fromMs, nowMs), sources.capacityStore.latest(fromMs)]);
+  const [starts, latest, staffing] = await Promise.all([
+    sources.store.teamStarts(fromMs, nowMs),
+    sources.capacityStore.latest(fromMs),
+    sources.store.staffingHistory(fromMs, nowMs),
+  ]);
   const requests = latest.filter((r) => {
     const created = Date.parse(r.created_at);
     return created > fromMs && created <= nowMs;
@@ -48,7 +54,7 @@ export async function partnerScorecard(sources: ScorecardSources, partners: read
     range,
     from: iso(fromMs),
     to: iso(nowMs),
-    partners: partners.map((p) => scoreOf(sources.config, p, requests.filter((r) => r.partner === p.id), starts)),
+    partners: partners.map((p) => ({ ...scoreOf(sources.config, p, requests.filter((r) => r.partner === p.id), starts), cost: costOf(p, staffing, fromMs, nowMs) })),
   };
 }
 
@@ -57,7 +63,22 @@ function rankOf(sorted: readonly number[], q: number): number | null {
   return sorted.length === 0 ? null : sorted[nearestRankIndex(sorted.length, q)];
 }
 
-function scoreOf(config: OpsConfig, partner: TeamConfig, requests: readonly CapacityRequest[], starts: readonly TeamStarts[]): PartnerScore {
+/** The team's agent-hours over [fromMs, toMs) on all its queues times its cost, to the cent; null without a cost. */
+export function costOf(team: TeamConfig, staffing: readonly StaffingChange[], fromMs: number, toMs: number): number | null {
+  if (team.cost_per_agent_hour === undefined) return null;
+  const byQueue = new Map<string, StaffingChange[]>();
+  for (const c of staffing) {
+    if (c.team !== team.id) continue;
+    let list = byQueue.get(c.queue);
+    if (!list) byQueue.set(c.queue, (list = []));
+    list.push(c);
+  }
+  let hours = 0;
+  for (const list of byQueue.values()) hours += integrate(list, fromMs, toMs, (c) => c.agents);
+  return Math.round(hours * team.cost_per_agent_hour * 100) / 100;
+}
+
+function scoreOf(config: OpsConfig, partner: TeamConfig, requests: readonly CapacityRequest[], starts: readonly TeamStarts[]): Omit<PartnerScore, 'cost'> {
   const count = (state: CapacityRequest['state']) => requests.filter((r) => r.state === state).length;
   const accepted = count('accepted');
   const partial = count('partial');

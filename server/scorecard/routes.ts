@@ -18,7 +18,7 @@ import { scorecardCsv } from './scorecard-csv.js';
 
 export interface ScorecardRouterDeps {
   config: OpsConfig;
-  store: Pick<MetricsStore, 'teamStarts'>;
+  store: Pick<MetricsStore, 'teamStarts' | 'staffingHistory'>;
   capacityStore: Pick<CapacityStore, 'latest'>;
   access: AccessControl;
   clock: () => number;

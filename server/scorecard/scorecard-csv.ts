@@ -39,6 +39,7 @@ function rowOf(card: Scorecard, p: PartnerScore): Record<(typeof SCORECARD_CSV_C
     sla_attainment: p.sla_attainment,
     wait_p90_seconds: p.wait_p90_seconds,
     inhouse_sla_attainment: p.inhouse_sla_attainment,
+    cost: p.cost,
   };
 }
 

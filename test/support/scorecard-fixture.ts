@@ -42,7 +42,7 @@ export const scoreConfig = parseConfig({
   teams: [
     { id: 'inhouse-a', name: 'In-house A', kind: 'inhouse', queues: ['registration', 'insurance'] },
     { id: 'inhouse-b', name: 'In-house B', kind: 'inhouse', queues: ['registration'] },
-    { id: 'partner-x', name: 'Partner X', kind: 'partner', queues: ['insurance'], capacity: capacity('px') },
+    { id: 'partner-x', name: 'Partner X', kind: 'partner', queues: ['insurance'], capacity: capacity('px'), cost_per_agent_hour: 40 },
     { id: 'partner-y', name: PARTNER_Y_NAME, kind: 'partner', queues: ['registration', 'insurance'], capacity: capacity('py') },
   ],
   access: [
@@ -64,6 +64,21 @@ function task(id: string, queue: string, createdAt: number | null, startAt: numb
   out.push({ event_id: `sc-${n++}`, type: 'task.started', occurred_at: iso(startAt), queue, task_id: id, team });
   return out;
 }
+
+const staffed = (team: string, queue: string, at: number, agents: number): OpsEvent => ({ event_id: `sc-${n++}`, type: 'staffing.updated', occurred_at: iso(at), queue, team, agents });
+
+/**
+ * Staffing, for the cost (partner-x 40 an agent-hour, partner-y none): partner-x on insurance 2
+ * agents from 10 days ago, 0 from 2 days ago, 4 from 10 h ago, 1 from 6 h ago; partner-y 3 on
+ * registration from 5 days ago (no cost: null whatever its hours).
+ */
+const STAFFING: OpsEvent[] = [
+  staffed('partner-x', 'insurance', NOW - 10 * D, 2),
+  staffed('partner-x', 'insurance', NOW - 2 * D, 0),
+  staffed('partner-x', 'insurance', NOW - 10 * H, 4),
+  staffed('partner-x', 'insurance', NOW - 6 * H, 1),
+  staffed('partner-y', 'registration', NOW - 5 * D, 3),
+];
 
 /**
  * The tasks, each with its wait (first start - created) in seconds:
@@ -90,6 +105,7 @@ export const SCORE_EVENTS: OpsEvent[] = [
   ...task('R1', 'registration', NOW - 1 * H, NOW - 1 * H + 300 * S, 'partner-y'),
   ...task('R2', 'registration', NOW - 1 * H, NOW - 1 * H + 900 * S, 'inhouse-a'),
   ...task('R3', 'registration', NOW - 3 * H, NOW - 3 * H + 100 * S, 'partner-x'),
+  ...STAFFING,
 ];
 
 /** One request as the capacity store last holds it. */
