@@ -105,13 +105,7 @@ describe('the partner scorecard page', () => {
 });
 
 describe('the what-if page', () => {
-  it('lets a lead build "as today" and "hybrid", run them, and compare them side by side', async (ctx) => {
-    const probe = await fetch(`${session.server.url}/api/what-if`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKENS.lead}` },
-      body: '{}',
-    });
-    if (probe.status === 404) ctx.skip('POST /api/what-if has not landed yet (its route is being built)');
+  it('lets a lead build "as today" and "hybrid", run them, and compare them side by side', async () => {
     const page = await session.newPage({ width: 1440, height: 900 });
     await page.goto(`${session.server.url}/lead#token=${TOKENS.lead}`);
     await page.getByRole('link', { name: 'What-if' }).click();

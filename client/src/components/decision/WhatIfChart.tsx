@@ -17,7 +17,7 @@ export function WhatIfChart({ scenarios }: { scenarios: ScenarioOutcome[] }) {
       <ScatterChart responsive style={{ width: '100%', height: 280 }} margin={{ top: 16, right: 32, bottom: 8, left: 8 }}>
         <CartesianGrid stroke={GRID_COLOUR} />
         <XAxis type="number" dataKey="cost" name="Cost" domain={['auto', 'auto']} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: MUTED_COLOUR }} height="auto" />
-        <YAxis type="number" dataKey="sla" name="SLA attainment" unit="%" domain={['auto', 'auto']} tick={{ fill: MUTED_COLOUR }} width="auto" />
+        <YAxis type="number" dataKey="sla" name="SLA attainment" unit="%" domain={[(low: number) => Math.max(0, Math.floor(low - 2)), (high: number) => Math.min(100, Math.ceil(high + 2))]} allowDecimals={false} tick={{ fill: MUTED_COLOUR }} width="auto" />
         <Tooltip
           cursor={false}
           formatter={(value, name) => (name === 'Cost' ? formatCount(Number(value)) : formatPercent(Number(value) / 100))}

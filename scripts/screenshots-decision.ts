@@ -1,0 +1,93 @@
+/**
+ * `npm run screenshots:decision [-- BASE_URL]`: pictures of the lead view's decision pages for the
+ * README: docs/images/scorecard.png (the partner scorecard) and docs/images/what-if.png ("as
+ * today" against "hybrid", run). Without BASE_URL it starts the product as `npm start` does (the
+ * default config, the simulator backfilling the last day) on a free port with a temporary data
+ * directory, and stops it afterwards. LEAD_TOKEN is sent when the server has access tokens.
+ * Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(ROOT, 'docs/images');
+const VIEWPORT = { width: 1440, height: 900 };
+const token = process.env.LEAD_TOKEN ?? null;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` once a second until it holds or `seconds` pass. */
+async function waitFor(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < seconds; i++) {
+    if (await check().catch(() => false)) return;
+    await sleep(1000);
+  }
+  throw new Error(`gave up waiting for ${what} after ${seconds} s`);
+}
+
+async function startProduct(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'occ-shots-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATOR: 'on' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the server', 60, async () => (await fetch(`${url}/readyz`)).ok);
+  return { url, child, dataDir };
+}
+
+const headers = token ? { Authorization: `Bearer ${token}` } : undefined;
+const started = process.argv[2] ? null : await startProduct();
+const base = process.argv[2] ?? started!.url;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+try {
+  mkdirSync(OUT, { recursive: true });
+  // The backfill takes a moment: wait until partners have started work in the last day.
+  await waitFor('partner work in the scorecard', 180, async () => {
+    const card = (await (await fetch(`${base}/api/partners/scorecard?range=24h`, { headers })).json()) as { partners: { share_of_starts: number | null }[] };
+    return card.partners.length > 0 && card.partners.every((p) => p.share_of_starts !== null);
+  });
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const hash = token ? `#token=${encodeURIComponent(token)}` : '';
+  await page.goto(`${base}/lead/partners?range=24h${hash}`);
+  await page.locator('[data-testid="scorecard-table"]').waitFor();
+  await page.locator('tr[data-team] [data-testid="partner-requests-toggle"]').first().click();
+  await page.locator('.requests-row table, .requests-row .placeholder:not(:has-text("Loading"))').first().waitFor();
+  await page.screenshot({ path: join(OUT, 'scorecard.png'), fullPage: true });
+  console.log(`saved ${join(OUT, 'scorecard.png')}`);
+
+  await page.goto(`${base}/lead/what-if`);
+  await page.locator('fieldset.scenario').nth(1).waitFor();
+  await page.getByTestId('what-if-run').click();
+  await page.getByTestId('what-if-results').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(OUT, 'what-if.png'), fullPage: true });
+  console.log(`saved ${join(OUT, 'what-if.png')}`);
+} finally {
+  await browser.close();
+  if (started) {
+    const exited = new Promise((r) => started.child.once('exit', r));
+    started.child.kill('SIGTERM');
+    await exited;
+    rmSync(started.dataDir, { recursive: true, force: true });
+  }
+}
