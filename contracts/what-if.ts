@@ -22,8 +22,11 @@ export type AgentsChoice = z.infer<typeof agentsChoiceSchema>;
 export const queueScenarioSchema = z.strictObject({ agents: agentsChoiceSchema, partner_share: share.optional() });
 export type QueueScenario = z.infer<typeof queueScenarioSchema>;
 
+/** Partners a scenario makes unavailable (business continuity): their agents go to the next partner of the queue, else in-house. */
+const dropPartnersSchema = z.array(z.string()).optional();
+
 /** A scenario as the request carries it: queues not named keep `recorded`. */
-export const scenarioSchema = z.strictObject({ name: z.string().min(1), queues: z.record(z.string(), queueScenarioSchema) });
+export const scenarioSchema = z.strictObject({ name: z.string().min(1), queues: z.record(z.string(), queueScenarioSchema), drop_partners: dropPartnersSchema });
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 export const queueOutcomeSchema = z.strictObject({
@@ -40,6 +43,8 @@ export type QueueOutcome = z.infer<typeof queueOutcomeSchema>;
 
 export const scenarioOutcomeSchema = z.strictObject({
   name: z.string(),
+  /** The partners the scenario dropped, when it dropped any. */
+  drop_partners: dropPartnersSchema,
   queues: z.array(queueOutcomeSchema),
   totals: z.strictObject({
     tasks: z.int().min(0),

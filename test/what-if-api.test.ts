@@ -11,6 +11,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../contracts/config.js';
 import type { OpsEvent } from '../contracts/events.js';
+import { whatIfAnswerSchema } from '../contracts/what-if.js';
 import { sha256Hex } from '../server/access.js';
 import { createProduct, type Product } from '../server/product.js';
 import { REF_NOW } from './support/random-events.js';
@@ -94,6 +95,7 @@ describe('POST /api/what-if on the durable embedded product', () => {
   it('answers SPEC 12 with the calibration and the agent-hours and costs worked out by hand', async () => {
     const res = await post(body(SCENARIOS.slice(0, 4)), TOKENS.admin);
     expect(res.status).toBe(200);
+    whatIfAnswerSchema.parse(res.body);
     expect({ from: res.body.from, to: res.body.to }).toEqual({ from: iso(FROM), to: iso(TO) });
     expect(res.body.calibration.queues.map((q: { queue: string }) => q.queue)).toEqual(['billing', 'docs']);
     const [cb, cd] = res.body.calibration.queues;
