@@ -78,6 +78,8 @@ export const whatIfSetupSchema = z.strictObject({
   from: instant,
   to: instant,
   queues: z.array(z.strictObject({ id: z.string(), name: z.string(), sensitive: z.boolean(), arrivals: z.int().min(0) })),
+  /** The partner teams a scenario may drop (`drop_partners`), with the queues they are contracted for. */
+  partners: z.array(z.strictObject({ id: z.string(), name: z.string(), queues: z.array(z.string()) })),
   presets: z.array(scenarioSchema),
 });
 export type WhatIfSetup = z.infer<typeof whatIfSetupSchema>;

@@ -139,5 +139,11 @@ describe('the what-if page', () => {
     expect(await page.getByTestId('what-if-explain').textContent()).toMatch(/Against “as today”, “hybrid: sensitive in-house, peaks to partners”/);
     expect(await page.getByTestId('what-if-calibration').locator('tbody tr').count()).toBe(answer.calibration.queues.length);
     await page.screenshot({ path: join(SHOTS, 'what-if.png'), fullPage: true });
+    // Business continuity: the same hybrid without partner X.
+    await scenarios.nth(1).getByLabel('Partner X').check();
+    const again = page.waitForResponse((r) => r.url().endsWith('/api/what-if') && r.request().method() === 'POST');
+    await page.getByTestId('what-if-run').click();
+    expect(JSON.parse((await again).request().postData()!).scenarios[1].drop_partners).toEqual(['partner-x']);
+    await poll(() => page.getByTestId('what-if-explain').textContent()).toMatch(/goes without Partner X/);
   }, 90_000);
 });

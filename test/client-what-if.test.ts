@@ -17,6 +17,7 @@ const SETUP: WhatIfSetup = {
     { id: 'billing', name: 'Billing', sensitive: false, arrivals: 240 },
     { id: 'notes', name: 'Clinical notes', sensitive: true, arrivals: 20 },
   ],
+  partners: [{ id: 'northwind', name: 'Northwind BPO', queues: ['billing'] }],
   presets: [
     { name: 'as today', queues: {} },
     { name: 'hybrid: sensitive in-house, peaks to partners', queues: { billing: { agents: 'erlang', partner_share: 0.3 }, notes: { agents: 'recorded', partner_share: 0 } } },
@@ -55,6 +56,13 @@ describe('what-if drafts', () => {
     );
   });
 
+  it('send the partners a scenario drops, and only then', () => {
+    const [today, hybrid] = initialDrafts(SETUP);
+    const [a, b] = requestOf(SETUP, [today, { ...hybrid, drop: ['northwind'] }]).scenarios;
+    expect(a).not.toHaveProperty('drop_partners');
+    expect(b.drop_partners).toEqual(['northwind']);
+  });
+
   it('name copies of a preset apart', () => {
     expect(uniqueName('as today', [])).toBe('as today');
     expect(uniqueName('as today', ['as today', 'as today (2)'])).toBe('as today (3)');
@@ -83,10 +91,10 @@ describe('why the numbers differ', () => {
   };
 
   it('names the queues moved to partners, the staffing and what that did to SLA and cost', () => {
-    const sent: Scenario[] = [{ name: 'as today', queues: {} }, { name: 'hybrid', queues: { billing: { agents: 'erlang', partner_share: 0.5 } } }];
+    const sent: Scenario[] = [{ name: 'as today', queues: {} }, { name: 'hybrid', queues: { billing: { agents: 'erlang', partner_share: 0.5 } }, drop_partners: ['northwind'] }];
     const names: Record<string, string> = { billing: 'Billing', notes: 'Clinical notes' };
-    expect(explainDifferences(answer, sent, (id) => names[id])).toEqual([
-      'Against “as today”, “hybrid” moves agent-hours of Billing to partners, staffs Billing to the SLA goal by Erlang C every 15 minutes: ' +
+    expect(explainDifferences(answer, sent, (id) => names[id], () => 'Northwind BPO')).toEqual([
+      'Against “as today”, “hybrid” goes without Northwind BPO, moves agent-hours of Billing to partners, staffs Billing to the SLA goal by Erlang C every 15 minutes: ' +
         'SLA attainment 80% → 87% (+7 points), 150 → 130 agent-hours, 21% less cost (6,000 → 4,720).',
     ]);
   });

@@ -56,6 +56,7 @@ describe('the what-if setup', () => {
       { id: 'billing', name: 'Billing', sensitive: false, arrivals: 24 },
       { id: 'notes', name: 'Clinical notes', sensitive: true, arrivals: 2 },
     ]);
+    expect(setup.partners).toEqual([{ id: 'partner', name: 'Partner', queues: ['billing'] }]);
     // Interval counts 4, 4, 4, 12: the 75th percentile is 4, so 8 of 24 arrivals are the peak (0.33).
     // Volumes 24 and 2: the median is 13, so billing is the high-volume queue.
     expect(setup.presets).toEqual([

@@ -18,6 +18,8 @@ export interface ScenarioDraft {
   name: string;
   /** Per queue id; a queue missing keeps `recorded` with the recorded split. */
   queues: Record<string, QueueScenario>;
+  /** Partner teams unavailable in this scenario (business continuity). */
+  drop: string[];
 }
 
 let nextKey = 1;
@@ -25,7 +27,7 @@ let nextKey = 1;
 /** A draft that is a copy of preset `presetName` (the first preset when unknown), named uniquely among `taken`. */
 export function draftFromPreset(setup: WhatIfSetup, presetName: string, taken: readonly string[]): ScenarioDraft {
   const preset = setup.presets.find((p) => p.name === presetName) ?? setup.presets[0];
-  return { key: nextKey++, preset: preset.name, name: uniqueName(preset.name, taken), queues: structuredClone(preset.queues) };
+  return { key: nextKey++, preset: preset.name, name: uniqueName(preset.name, taken), queues: structuredClone(preset.queues), drop: [...(preset.drop_partners ?? [])] };
 }
 
 /** `base`, or `base (2)`, `base (3)`... whichever `taken` does not hold. */
@@ -70,6 +72,7 @@ export function requestOf(setup: WhatIfSetup, drafts: readonly ScenarioDraft[]):
           // NOTE: the controls never let a sensitive queue get a share; this keeps a preset's 0.
           .map(([id, q]) => [id, sensitive.has(id) && q.partner_share ? { agents: q.agents, partner_share: 0 } : q]),
       ),
+      ...(d.drop.length > 0 ? { drop_partners: [...d.drop] } : {}),
     })),
   };
 }

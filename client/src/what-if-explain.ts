@@ -29,13 +29,13 @@ function list(names: string[]): string {
 }
 
 /** One sentence per scenario after the first, comparing it with the first. */
-export function explainDifferences(answer: WhatIfAnswer, sent: readonly Scenario[], queueName: (id: string) => string): string[] {
+export function explainDifferences(answer: WhatIfAnswer, sent: readonly Scenario[], queueName: (id: string) => string, partnerName: (id: string) => string = (id) => id): string[] {
   const [base, ...others] = answer.scenarios;
   if (!base) return [];
-  return others.map((other) => explainOne(base, other, sent.find((s) => s.name === other.name), queueName));
+  return others.map((other) => explainOne(base, other, sent.find((s) => s.name === other.name), queueName, partnerName));
 }
 
-function explainOne(base: ScenarioOutcome, other: ScenarioOutcome, scenario: Scenario | undefined, queueName: (id: string) => string): string {
+function explainOne(base: ScenarioOutcome, other: ScenarioOutcome, scenario: Scenario | undefined, queueName: (id: string) => string, partnerName: (id: string) => string): string {
   const toPartners: string[] = [];
   const toInhouse: string[] = [];
   for (const q of other.queues) {
@@ -49,6 +49,8 @@ function explainOne(base: ScenarioOutcome, other: ScenarioOutcome, scenario: Sce
   const erlang = settings.filter(([, s]) => s.agents === 'erlang').map(([id]) => queueName(id));
   const fixed = settings.filter(([, s]) => typeof s.agents === 'number').map(([id]) => queueName(id));
   const moves: string[] = [];
+  const dropped = scenario?.drop_partners ?? [];
+  if (dropped.length) moves.push(`goes without ${list(dropped.map(partnerName))}`);
   if (toPartners.length) moves.push(`moves agent-hours of ${list(toPartners)} to partners`);
   if (toInhouse.length) moves.push(`brings ${list(toInhouse)} in-house`);
   if (erlang.length) moves.push(`staffs ${list(erlang)} to the SLA goal by Erlang C every 15 minutes`);

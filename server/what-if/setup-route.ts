@@ -1,8 +1,8 @@
 /**
  * `GET /api/what-if/setup?period=24h|7d` (lead, admin): what the what-if page starts from. The
  * period (the last 24 hours or 7 days, to the current minute), the queues with whether they are
- * `sensitive` (so the page disables their partner share and says why) and the four presets of
- * issue 11, derived by presets.ts from the queues' recorded arrivals per minute.
+ * `sensitive` (so the page disables their partner share and says why), the partners a scenario
+ * may drop, and the four presets of issue 11, derived by presets.ts from the queues' recorded arrivals per minute.
  */
 import express from 'express';
 import type { OpsConfig } from '../../contracts/config.js';
@@ -63,6 +63,7 @@ export async function whatIfSetup(deps: WhatIfSetupDeps, period: WhatIfSetup['pe
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
     queues: deps.config.queues.map((q, i) => ({ id: q.id, name: q.name, sensitive: q.sensitive, arrivals: queues[i].arrivals.length })),
+    partners: deps.config.teams.filter((t) => t.kind === 'partner').map((t) => ({ id: t.id, name: t.name, queues: [...t.queues] })),
     presets: presetScenarios(queues).map((s) => ({ name: s.name, queues: { ...s.queues } })),
   };
 }

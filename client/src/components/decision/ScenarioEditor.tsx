@@ -117,6 +117,22 @@ export function ScenarioEditor(props: {
           })}
         </tbody>
       </table>
+      {setup.partners.length > 0 && (
+        <fieldset className="drop-partners">
+          <legend>Partners unavailable (their agents go to the next partner of the queue, else in-house)</legend>
+          {setup.partners.map((p) => (
+            <label key={p.id} className="drop-partner">
+              <input
+                type="checkbox"
+                checked={draft.drop.includes(p.id)}
+                onChange={(e) => onChange({ ...draft, drop: e.target.checked ? [...draft.drop, p.id] : draft.drop.filter((x) => x !== p.id) })}
+                data-drop={p.id}
+              />
+              {p.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
     </fieldset>
   );
 }

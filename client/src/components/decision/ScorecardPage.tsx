@@ -44,6 +44,8 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
   }, [token]);
 
   const card = cards[range];
+  // Cost where the configuration gives partners one: no column of dashes otherwise.
+  const showCost = card?.partners.some((p) => p.cost !== null) ?? false;
   const download = (event: MouseEvent<HTMLAnchorElement>): void => {
     event.preventDefault();
     setDownloadError(null);
@@ -89,6 +91,7 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
                     <th scope="col">Acceptance</th>
                     <th scope="col">Answer p50 / p90</th>
                     <th scope="col">Agents committed / requested</th>
+                    {showCost && <th scope="col">Cost</th>}
                     <th scope="col">30 d → 7 d → 24 h</th>
                     <th scope="col"><span className="visually-hidden">Requests behind the figures</span></th>
                   </tr>
@@ -96,10 +99,10 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
                 <tbody>
                   {card.partners.map((p) => (
                     <Fragment key={p.team}>
-                      <ScorecardRow score={p} overRanges={SCORECARD_RANGES.map((r) => cards[r]?.partners.find((x) => x.team === p.team) ?? null)} expanded={open === p.team} onToggle={() => setOpen(open === p.team ? null : p.team)} />
+                      <ScorecardRow score={p} showCost={showCost} overRanges={SCORECARD_RANGES.map((r) => cards[r]?.partners.find((x) => x.team === p.team) ?? null)} expanded={open === p.team} onToggle={() => setOpen(open === p.team ? null : p.team)} />
                       {open === p.team && (
                         <tr className="requests-row">
-                          <td colSpan={10}>
+                          <td colSpan={showCost ? 11 : 10}>
                             <PartnerRequests token={token} team={p.team} name={p.name} fromIso={card.from} />
                           </td>
                         </tr>
@@ -112,8 +115,8 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
           )}
           <p className="decision-note">
             The last column compares the same partner over 30 days, 7 days and 24 hours (SLA attainment, answer time p50): the API gives figures per
-            range, not a series, so this is the trend there is; “—” means nothing to measure. Cost per partner is not part of the scorecard's
-            answer; the what-if page shows costs.
+            range, not a series, so this is the trend there is; “—” means nothing to measure. Cost: the partner's agent-hours in the range
+            times its cost per agent-hour, in the organisation's currency.
           </p>
         </>
       )}

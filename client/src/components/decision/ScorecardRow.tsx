@@ -27,11 +27,12 @@ export function scorecardCells(p: PartnerScore): Record<string, string> {
     answer_seconds_p90: formatDuration(p.answer_seconds_p90),
     agents_committed: formatCount(p.agents_committed),
     agents_requested: formatCount(p.agents_requested),
+    cost: formatCount(p.cost),
   };
 }
 
-export function ScorecardRow(props: { score: PartnerScore; overRanges: (PartnerScore | null)[]; expanded: boolean; onToggle: () => void }) {
-  const { score: p, overRanges, expanded, onToggle } = props;
+export function ScorecardRow(props: { score: PartnerScore; overRanges: (PartnerScore | null)[]; showCost: boolean; expanded: boolean; onToggle: () => void }) {
+  const { score: p, overRanges, showCost, expanded, onToggle } = props;
   const cells = scorecardCells(p);
   const f = (field: string) => (
     <span className="num" data-field={field}>
@@ -70,6 +71,7 @@ export function ScorecardRow(props: { score: PartnerScore; overRanges: (PartnerS
       <td>
         {f('agents_committed')} / {f('agents_requested')}
       </td>
+      {showCost && <td title="its agent-hours in the range times its cost per agent-hour">{f('cost')}</td>}
       <td className="over-ranges" data-field="over-ranges">
         <span title="SLA attainment over 30 days, 7 days, 24 hours">SLA {overRanges.map((s) => formatPercent(s?.sla_attainment)).join(' → ')}</span>
         <span title="answer time p50 over 30 days, 7 days, 24 hours">answer {overRanges.map((s) => formatDuration(s?.answer_seconds_p50)).join(' → ')}</span>

@@ -28,7 +28,8 @@ export function outcomeCell(q: QueueOutcome, key: string): string {
 
 export function WhatIfResults({ answer, sent, setup, stale }: { answer: WhatIfAnswer; sent: Scenario[]; setup: WhatIfSetup; stale: boolean }) {
   const nameOf = (id: string): string => setup.queues.find((q) => q.id === id)?.name ?? id;
-  const sentences = explainDifferences(answer, sent, nameOf);
+  const partnerOf = (id: string): string => setup.partners.find((p) => p.id === id)?.name ?? id;
+  const sentences = explainDifferences(answer, sent, nameOf, partnerOf);
   const sensitive = setup.queues.filter((q) => q.sensitive).map((q) => q.name);
   const queueIds = answer.scenarios[0]?.queues.map((q) => q.queue) ?? [];
   const worst = answer.calibration.queues.reduce((m, c) => Math.max(m, gap(c.recorded_sla_attainment, c.replayed_sla_attainment) ?? 0), 0);
