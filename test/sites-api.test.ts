@@ -20,7 +20,7 @@ import { createProduct, type Product } from '../server/product.js';
 import { ROOT } from './support/process.js';
 
 const T0 = Date.parse('2026-11-26T09:00:00.000Z');
-const TOKENS = { viewer: 'sites-viewer-token', lead: 'sites-lead-all-token', lakeside: 'sites-lead-lakeside-token' };
+const TOKENS = { viewer: 'sites-viewer-token', lead: 'sites-lead-all-token', lakeside: 'sites-lead-lakeside-token', annes: 'sites-lead-st-annes-token' };
 const file = JSON.parse(readFileSync(`${ROOT}/seed/two-sites-config.json`, 'utf8'));
 const config = parseConfig({
   ...file,
@@ -28,6 +28,7 @@ const config = parseConfig({
     { name: 'wall', role: 'viewer', token_sha256: sha256Hex(TOKENS.viewer) },
     { name: 'lead-all', role: 'lead', token_sha256: sha256Hex(TOKENS.lead) },
     { name: 'lead-lakeside', role: 'lead', sites: ['lakeside'], token_sha256: sha256Hex(TOKENS.lakeside) },
+    { name: 'lead-st-annes', role: 'lead', sites: ['st-annes'], token_sha256: sha256Hex(TOKENS.annes) },
   ],
 });
 const ALL = config.queues.map((q) => q.id);
@@ -156,6 +157,11 @@ describe('sites', () => {
     expect(history.body.points).toEqual((await product.store.history(LAKESIDE, 30, now)).points);
     expect((await get('/api/metrics/history?queue=insurance', TOKENS.lakeside)).status).toBe(403);
     expect((await get('/api/metrics/history?queue=registration-lakeside', TOKENS.lakeside)).status).toBe(200);
+
+    // The scorecard: the partners working a queue of its site (St. Anne's: Meridian's scheduling only).
+    const partners = async (token: string) => ((await get('/api/partners/scorecard', token)).body.partners as { team: string }[]).map((p) => p.team);
+    expect(await partners(TOKENS.annes)).toEqual(['partner-meridian']);
+    expect(await partners(TOKENS.lakeside)).toEqual(['partner-northwind', 'partner-meridian']);
 
     const lead = await open(TOKENS.lakeside);
     expect(await lead.subscribe({ view: 'lead', site: 'st-annes' })).toEqual({ ok: false, error: 'site: not one of the sites this token may see' });

@@ -15,6 +15,7 @@ import type { MetricsStore, StaffingChange, TeamStarts } from '../../streams/met
 import { integrate } from '../what-if/agents-on-duty.js';
 import type { Principal } from '../access.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
+import { principalQueues } from '../views.js';
 
 export interface ScorecardSources {
   config: OpsConfig;
@@ -25,17 +26,14 @@ export interface ScorecardSources {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The partner teams a principal may see: a partner its own team only; a lead limited to teams the
- * partners working a queue those teams serve (as it sees capacity requests); others every partner.
+ * The partner teams a principal may see: a partner its own team only; a lead limited to teams or
+ * sites the partners working a queue it sees (as it sees capacity requests); others every partner.
  */
 export function visiblePartners(config: OpsConfig, principal: Principal): TeamConfig[] {
   const partners = config.teams.filter((t) => t.kind === 'partner');
   if (principal.role === 'partner') return partners.filter((t) => t.id === principal.team);
-  if (principal.role === 'lead' && principal.teams) {
-    const queues = new Set(config.teams.filter((t) => principal.teams!.includes(t.id)).flatMap((t) => t.queues));
-    return partners.filter((t) => t.queues.some((q) => queues.has(q)));
-  }
-  return partners;
+  const queues = principalQueues(config, principal);
+  return queues ? partners.filter((t) => t.queues.some((q) => queues.has(q))) : partners;
 }
 
 /** The scorecard of `partners` over `range` up to `nowMs`. */
