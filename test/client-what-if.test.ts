@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueOutcome, Scenario, WhatIfAnswer, WhatIfSetup } from '../contracts/what-if';
-import { draftFromPreset, initialDrafts, requestOf, uniqueName, withQueue } from '../client/src/what-if-draft';
+import { draftFromPreset, followPreset, initialDrafts, requestOf, uniqueName, withQueue } from '../client/src/what-if-draft';
 import { explainDifferences } from '../client/src/what-if-explain';
 
 const SETUP: WhatIfSetup = {
@@ -61,6 +61,14 @@ describe('what-if drafts', () => {
     const [a, b] = requestOf(SETUP, [today, { ...hybrid, drop: ['northwind'] }]).scenarios;
     expect(a).not.toHaveProperty('drop_partners');
     expect(b.drop_partners).toEqual(['northwind']);
+  });
+
+  it('follow the preset of a new period unless the lead changed them', () => {
+    const week: WhatIfSetup = { ...SETUP, period: '7d', presets: [SETUP.presets[0], { ...SETUP.presets[1], queues: { ...SETUP.presets[1].queues, billing: { agents: 'erlang', partner_share: 0.2 } } }] };
+    const [, hybrid] = initialDrafts(SETUP);
+    expect(followPreset(hybrid, SETUP, week).queues.billing).toEqual({ agents: 'erlang', partner_share: 0.2 });
+    const edited = withQueue(hybrid, 'billing', { agents: 12 });
+    expect(followPreset(edited, SETUP, week)).toBe(edited);
   });
 
   it('name copies of a preset apart', () => {

@@ -36,6 +36,17 @@ export function uniqueName(base: string, taken: readonly string[]): string {
   for (let n = 2; ; n++) if (!taken.includes(`${base} (${n})`)) return `${base} (${n})`;
 }
 
+/**
+ * The draft for a new period: when its queues are still those of its preset in `before`, the
+ * preset's queues in `after` (presets follow the period's arrivals); otherwise the draft as it is.
+ */
+export function followPreset(draft: ScenarioDraft, before: WhatIfSetup | null, after: WhatIfSetup): ScenarioDraft {
+  const was = before?.presets.find((p) => p.name === draft.preset);
+  const now = after.presets.find((p) => p.name === draft.preset);
+  if (!was || !now || JSON.stringify(was.queues) !== JSON.stringify(draft.queues)) return draft;
+  return { ...draft, queues: structuredClone(now.queues) };
+}
+
 /** The opening comparison of issue 11: "as today" against "hybrid". */
 export function initialDrafts(setup: WhatIfSetup): ScenarioDraft[] {
   const first = draftFromPreset(setup, setup.presets[0]?.name ?? '', []);

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { WHAT_IF_PERIODS, type WhatIfAnswer, type WhatIfPeriod, type WhatIfSetup } from '../../../../contracts/what-if';
 import { HttpError } from '../../api';
 import { apiWords, fetchWhatIfSetup, runWhatIf } from '../../decision-api';
-import { draftFromPreset, initialDrafts, MAX_SCENARIOS, MIN_SCENARIOS, requestOf, type ScenarioDraft } from '../../what-if-draft';
+import { draftFromPreset, followPreset, initialDrafts, MAX_SCENARIOS, MIN_SCENARIOS, requestOf, type ScenarioDraft } from '../../what-if-draft';
 import { ScenarioEditor } from './ScenarioEditor';
 import { WhatIfResults } from './WhatIfResults';
 
@@ -39,8 +39,11 @@ export function WhatIfPage({ token, onUnauthorized }: { token: string | null; on
     setSetupError(null);
     fetchWhatIfSetup(token, period, controller.signal)
       .then((next) => {
-        setSetup(next);
-        setDrafts((current) => (current.length > 0 ? current : initialDrafts(next)));
+        setSetup((previous) => {
+          // A draft still as its preset left it follows the new period's preset; an edited one stays.
+          setDrafts((current) => (current.length > 0 ? current.map((d) => followPreset(d, previous, next)) : initialDrafts(next)));
+          return next;
+        });
       })
       .catch((e: unknown) => {
         if (!controller.signal.aborted) refused(e, setSetupError);
