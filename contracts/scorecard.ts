@@ -37,6 +37,23 @@ export const scorecardRequestsSchema = z.strictObject({
   undeliverable: count,
 });
 
+/**
+ * The trend's buckets: an hour over 24 h, a UTC day over 7 and 30 days. Buckets are aligned on
+ * the hour or the UTC midnight and cut to the range, so the first and the last may be shorter.
+ */
+export const TREND_BUCKET_MS: Record<ScorecardRange, number> = { '24h': 3600_000, '7d': 24 * 3600_000, '30d': 24 * 3600_000 };
+
+/** One bucket (from, to] of a partner's trend, by the same rules as the range's totals. */
+export const trendPointSchema = z.strictObject({
+  from: instant,
+  to: instant,
+  /** Over the tasks the partner first started in the bucket; null when it started none. */
+  sla_attainment: share.nullable(),
+  /** Nearest-rank p50 over the answered requests created in the bucket; null when none. */
+  answer_seconds_p50: z.number().min(0).nullable(),
+});
+export type TrendPoint = z.infer<typeof trendPointSchema>;
+
 export const partnerScoreSchema = z.strictObject({
   team: z.string(),
   name: z.string(),
@@ -65,6 +82,8 @@ export const partnerScoreSchema = z.strictObject({
    * configuration gives it no cost.
    */
   cost: z.number().min(0).nullable(),
+  /** The range in buckets (TREND_BUCKET_MS), oldest first; not in the CSV, which stays one flat row per partner. */
+  trend: z.array(trendPointSchema),
 });
 export type PartnerScore = z.infer<typeof partnerScoreSchema>;
 

@@ -17,7 +17,8 @@ const D = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Worked out by hand from the fixture's comments (nearest rank: the ceil(q * n)-th smallest). */
-const EXPECTED: Record<'24h' | '7d' | '30d', { x: PartnerScore; y: PartnerScore }> = (() => {
+type Totals = Omit<PartnerScore, 'trend'>;
+const EXPECTED: Record<'24h' | '7d' | '30d', { x: Totals; y: Totals }> = (() => {
   const x = { team: 'partner-x', name: 'Partner X', queues: ['insurance'] };
   const y = { team: 'partner-y', name: PARTNER_Y_NAME, queues: ['registration', 'insurance'] };
   // partner-y: one request Y1 (20 h ago) accepted 4/4 in 60 s; starts T7 1800 s (insurance) and R1
@@ -98,7 +99,7 @@ function parseCsv(text: string): string[][] {
 }
 
 /** A CSV row back as a scorecard entry: numbers parsed, empty fields null, queues split. */
-function entryOfRow(header: string[], cells: string[]): { range: string; from: string; to: string; entry: PartnerScore } {
+function entryOfRow(header: string[], cells: string[]): { range: string; from: string; to: string; entry: Totals } {
   const v = Object.fromEntries(header.map((h, i) => [h, cells[i]]));
   const num = (k: string) => (v[k] === '' ? null : Number(v[k]));
   const int = (k: string) => Number(v[k]);
@@ -141,14 +142,46 @@ describe('partner scorecard on the embedded product (SPEC section 11)', () => {
       expect(card.partners.map((p) => p.team)).toEqual(['partner-x', 'partner-y']);
       for (const [i, want] of [EXPECTED[range].x, EXPECTED[range].y].entries()) {
         const got = card.partners[i];
-        for (const key of Object.keys(want) as (keyof PartnerScore)[]) {
+        for (const key of Object.keys(want) as (keyof Totals)[]) {
           if (typeof want[key] === 'number') expect(got[key], `${want.team} ${key}`).toBeCloseTo(want[key] as number, 12);
           else expect(got[key], `${want.team} ${key}`).toEqual(want[key]);
         }
-        expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+        expect(Object.keys(got).sort()).toEqual([...Object.keys(want), 'trend'].sort());
       }
     });
   }
+
+  /** The trend's non-null points by bucket start (ms before NOW); every other bucket must be null. */
+  const trendOf = (p: PartnerScore) => Object.fromEntries(p.trend.filter((t) => t.sla_attainment !== null || t.answer_seconds_p50 !== null).map((t) => [NOW - Date.parse(t.from), [t.sla_attainment, t.answer_seconds_p50]]));
+
+  it('gives each partner its trend per hour over 24 h, worked out by hand', async () => {
+    const card = scorecardSchema.parse((await get('?range=24h')).body);
+    for (const p of card.partners) {
+      // NOW is on the hour: 24 buckets (NOW - 24 h + k h, NOW - 23 h + k h], end inclusive as the range's.
+      expect(p.trend.map((t) => [t.from, t.to])).toEqual(Array.from({ length: 24 }, (_, k) => [iso(NOW - (24 - k) * H), iso(NOW - (23 - k) * H)]));
+    }
+    // partner-x: Q1-Q4 in (-20 h, -19 h]; T8 (3600 s, within) and A (300 s) in (-6 h, -5 h]; B (700 s) in
+    // (-4 h, -3 h]; R3 (100 s) and C (100 s) in (-3 h, -2 h]; T1 (600 s, within) and T2 (7200 s, out, started
+    // at exactly -1 h: the bucket's inclusive end) in (-2 h, -1 h]: 1 of 2; D there was not answered.
+    expect(trendOf(card.partners[0])).toEqual({ [20 * H]: [1, null], [6 * H]: [1, 300], [4 * H]: [null, 700], [3 * H]: [1, 100], [2 * H]: [0.5, null] });
+    // partner-y: Y1 (60 s) in (-21 h, -20 h]; R1 and T7 within target in (-1 h, now].
+    expect(trendOf(card.partners[1])).toEqual({ [21 * H]: [null, 60], [1 * H]: [1, null] });
+  });
+
+  it('gives the trend per UTC day over 7 and 30 days, the first and last days cut to the range', async () => {
+    const week = scorecardSchema.parse((await get('?range=7d')).body).partners[0];
+    // NOW is 12:00 UTC: half a day, six whole days, half a day.
+    expect(week.trend.map((t) => t.to)).toEqual([...Array.from({ length: 7 }, (_, k) => iso(NOW - 12 * H - (6 - k) * D)), iso(NOW)]);
+    expect(week.trend[0].from).toBe(iso(NOW - 7 * D));
+    // Nov 23: G (1000 s); Nov 24: T3 within; Nov 25: T10 (at exactly -24 h) and Q1-Q4 within;
+    // Nov 26 until now: T8, R3, T1 within, T2 out (3 of 4); A 300, B 700, C 100 answered: p50 300.
+    const day = (ago: number) => NOW - 12 * H - ago * D;
+    expect(trendOf(week)).toEqual({ [NOW - day(3)]: [null, 1000], [NOW - day(2)]: [1, null], [NOW - day(1)]: [1, null], [12 * H]: [0.75, 300] });
+    const month = scorecardSchema.parse((await get('?range=30d')).body).partners[0];
+    expect(month.trend).toHaveLength(31);
+    // + H (200 s) on Nov 18, T6 (60 s, within) on Nov 16.
+    expect(trendOf(month)).toEqual({ ...trendOf(week), [NOW - day(8)]: [null, 200], [NOW - day(10)]: [1, null] });
+  });
 
   it('defaults to 7 days, for the admin as for a lead', async () => {
     const res = await get('', SCORE_TOKENS.admin);
@@ -192,7 +225,8 @@ describe('partner scorecard on the embedded product (SPEC section 11)', () => {
       const back = rows.map((cells) => entryOfRow(header, cells));
       for (const b of back) expect({ range: b.range, from: b.from, to: b.to }).toEqual({ range: json.range, from: json.from, to: json.to });
       // The name with a quote, a comma and a line break survives; every number is the JSON's.
-      expect(back.map((b) => b.entry)).toEqual(json.partners);
+      // The trend is left out of the CSV: one flat row per partner.
+      expect(back.map((b) => b.entry)).toEqual(json.partners.map(({ trend: _trend, ...totals }) => totals));
     }
     // ?format=json wins over the Accept header.
     const forced = await request(url).get('/api/partners/scorecard?format=json').set(auth(SCORE_TOKENS.lead)).set('Accept', 'text/csv');

@@ -4,7 +4,7 @@
  * keeps every request for the retention period) and the first starts of the range (read from the
  * `MetricsStore`): its share of its queues' work, its SLA attainment and wait p90 by the SPEC
  * section 3 rules, against the in-house teams on the same queues; and what its agent-hours cost
- * (the `MetricsStore`'s staffing history).
+ * (the `MetricsStore`'s staffing history); and its trend over the range (scorecard-trend.ts).
  */
 import type { CapacityRequest } from '../../contracts/alerts.js';
 import type { OpsConfig, TeamConfig } from '../../contracts/config.js';
@@ -16,6 +16,7 @@ import { integrate } from '../what-if/agents-on-duty.js';
 import type { Principal } from '../access.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
 import { principalQueues } from '../views.js';
+import { answeredOf, answerSeconds, partnerTrend, rankOf, trendBuckets } from './scorecard-trend.js';
 
 export interface ScorecardSources {
   config: OpsConfig;
@@ -39,10 +40,11 @@ export function visiblePartners(config: OpsConfig, principal: Principal): TeamCo
 /** The scorecard of `partners` over `range` up to `nowMs`. */
 export async function partnerScorecard(sources: ScorecardSources, partners: readonly TeamConfig[], range: ScorecardRange, nowMs: number): Promise<Scorecard> {
   const fromMs = nowMs - RANGE_MS[range];
-  const [starts, latest, staffing] = await Promise.all([
+  const [starts, latest, staffing, buckets] = await Promise.all([
     sources.store.teamStarts(fromMs, nowMs),
     sources.capacityStore.latest(fromMs),
     sources.store.staffingHistory(fromMs, nowMs),
+    trendBuckets(sources.store, range, fromMs, nowMs),
   ]);
   const requests = latest.filter((r) => {
     const created = Date.parse(r.created_at);
@@ -52,13 +54,11 @@ export async function partnerScorecard(sources: ScorecardSources, partners: read
     range,
     from: iso(fromMs),
     to: iso(nowMs),
-    partners: partners.map((p) => ({ ...scoreOf(sources.config, p, requests.filter((r) => r.partner === p.id), starts), cost: costOf(p, staffing, fromMs, nowMs) })),
+    partners: partners.map((p) => {
+      const own = requests.filter((r) => r.partner === p.id);
+      return { ...scoreOf(sources.config, p, own, starts), cost: costOf(p, staffing, fromMs, nowMs), trend: partnerTrend(p.id, own, buckets) };
+    }),
   };
-}
-
-/** Nearest rank `q` of values already sorted ascending; null when there are none. */
-function rankOf(sorted: readonly number[], q: number): number | null {
-  return sorted.length === 0 ? null : sorted[nearestRankIndex(sorted.length, q)];
 }
 
 /** The team's agent-hours over [fromMs, toMs) on all its queues times its cost, to the cent; null without a cost. */
@@ -76,13 +76,13 @@ export function costOf(team: TeamConfig, staffing: readonly StaffingChange[], fr
   return Math.round(hours * team.cost_per_agent_hour * 100) / 100;
 }
 
-function scoreOf(config: OpsConfig, partner: TeamConfig, requests: readonly CapacityRequest[], starts: readonly TeamStarts[]): Omit<PartnerScore, 'cost'> {
+function scoreOf(config: OpsConfig, partner: TeamConfig, requests: readonly CapacityRequest[], starts: readonly TeamStarts[]): Omit<PartnerScore, 'cost' | 'trend'> {
   const count = (state: CapacityRequest['state']) => requests.filter((r) => r.state === state).length;
   const accepted = count('accepted');
   const partial = count('partial');
   const declined = count('declined');
-  const answered = requests.filter((r) => (r.state === 'accepted' || r.state === 'partial' || r.state === 'declined') && r.answered_at !== null);
-  const answerSeconds = answered.map((r) => (Date.parse(r.answered_at!) - Date.parse(r.created_at)) / 1000).sort((a, b) => a - b);
+  const answered = answeredOf(requests);
+  const answerTimes = answerSeconds(requests);
 
   const queues = new Set(partner.queues);
   const own = starts.filter((s) => s.team === partner.id);
@@ -101,8 +101,8 @@ function scoreOf(config: OpsConfig, partner: TeamConfig, requests: readonly Capa
     queues: [...partner.queues],
     requests: { total: requests.length, accepted, partial, declined, no_answer: count('expired'), undeliverable: count('undeliverable') },
     acceptance_rate: answered.length === 0 ? null : (accepted + partial) / answered.length,
-    answer_seconds_p50: rankOf(answerSeconds, 0.5),
-    answer_seconds_p90: rankOf(answerSeconds, 0.9),
+    answer_seconds_p50: rankOf(answerTimes, 0.5),
+    answer_seconds_p90: rankOf(answerTimes, 0.9),
     agents_requested: requests.reduce((n, r) => n + r.agents_requested, 0),
     agents_committed: requests.reduce((n, r) => n + (r.agents_committed ?? 0), 0),
     share_of_starts: queueStarts === 0 ? null : ownOnQueues / queueStarts,
