@@ -1,9 +1,11 @@
 /**
  * `npm run screenshots:decision [-- BASE_URL]`: pictures of the lead view's decision pages for the
  * README: docs/images/scorecard.png (the partner scorecard) and docs/images/what-if.png ("as
- * today" against "hybrid", run). Without BASE_URL it starts the product as `npm start` does (the
- * default config, the simulator backfilling the last day) on a free port with a temporary data
- * directory, and stops it afterwards. LEAD_TOKEN is sent when the server has access tokens.
+ * today" against "hybrid", run). Without BASE_URL it starts the product as `npm run demo:surge`
+ * does (the default config, the simulator backfilling the last day, the clock in the morning
+ * surge) on a free port with a temporary data directory, alerts evaluated every second and firing
+ * at once, so capacity requests go out and the demo partners answer them (20 to 120 s) before the
+ * picture; it stops the product afterwards. LEAD_TOKEN is sent when the server has access tokens.
  * Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -43,9 +45,10 @@ async function waitFor(what: string, seconds: number, check: () => Promise<boole
 async function startProduct(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'occ-shots-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // NOTE: the surge raises the demand-peak alerts that send capacity requests; the backfill alone raises none.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo-surge.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATOR: 'on' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATOR: 'on', ALERT_EVALUATE_MS: '1000', ALERT_HOLD_MS: '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -62,10 +65,14 @@ const browser = await chromium.launch({
 });
 try {
   mkdirSync(OUT, { recursive: true });
-  // The backfill takes a moment: wait until partners have started work in the last day.
-  await waitFor('partner work in the scorecard', 180, async () => {
-    const card = (await (await fetch(`${base}/api/partners/scorecard?range=24h`, { headers })).json()) as { partners: { share_of_starts: number | null }[] };
-    return card.partners.length > 0 && card.partners.every((p) => p.share_of_starts !== null);
+  // The backfill takes a moment, the partners' answers up to two minutes: wait until partners have
+  // started work in the last day and every partner asked has answered a request.
+  type Entry = { share_of_starts: number | null; requests: { total: number; accepted: number; partial: number; declined: number } };
+  await waitFor('partner work and answered requests in the scorecard', 420, async () => {
+    const card = (await (await fetch(`${base}/api/partners/scorecard?range=24h`, { headers })).json()) as { partners: Entry[] };
+    const answered = (p: Entry) => p.requests.accepted + p.requests.partial + p.requests.declined;
+    const asked = card.partners.filter((p) => p.requests.total > 0);
+    return card.partners.length > 0 && card.partners.every((p) => p.share_of_starts !== null) && asked.length > 0 && asked.every((p) => answered(p) > 0);
   });
   const page = await browser.newPage({ viewport: VIEWPORT });
   const hash = token ? `#token=${encodeURIComponent(token)}` : '';

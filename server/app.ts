@@ -23,6 +23,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { auditRouter } from './audit/routes.js';
 import type { CapacityStore } from './capacity/capacity-store.js';
 import { scorecardRouter } from './scorecard/routes.js';
+import { meRouter } from './me-route.js';
 import { whatIfRouter } from './what-if/routes.js';
 import { errorHandler } from './http-errors.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
@@ -195,6 +196,7 @@ export function createApp(deps: AppDeps): App {
   );
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock, config));
   if (deps.audit) api.use(auditRouter(deps.audit, access));
+  api.use(meRouter(access));
   if (deps.capacityStore) api.use(scorecardRouter({ config, store, capacityStore: deps.capacityStore, access, clock }));
   api.use(whatIfRouter({ config, store, access, clock, retentionDays: deps.retentionDays }));
   api.use(whatIfSetupRouter({ config, store, access, clock }));

@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { scorecardSchema, type Scorecard } from '../contracts/scorecard';
 import { whatIfAnswerSchema } from '../contracts/what-if';
 import { scorecardCells } from '../client/src/components/decision/ScorecardRow';
+import { trendSummary } from '../client/src/components/decision/TrendSparkline';
+import { formatDuration, formatPercent } from '../client/src/format';
 import { outcomeCell } from '../client/src/components/decision/WhatIfResults';
 import { BROWSER_CONFIG, TOKENS } from './support/browser';
 import { SHOTS, poll, useBrowserSession } from './support/browser-session';
@@ -67,6 +69,17 @@ describe('the partner scorecard page', () => {
       expect(shown).toEqual(expect.objectContaining({ ...scorecardCells(p), queues: p.queues.join(', ') }));
     }
     expect(await lead.locator('tr[data-team="partner-x"] [data-field="sla_attainment"]').textContent()).toBe('66%');
+    // The trend: two sparklines per row, each named by a sentence drawn from the API's series.
+    for (const p of card.partners) {
+      const sla = lead.locator(`tr[data-team="${p.team}"] [data-testid="trend-sla_attainment"]`);
+      const answer = lead.locator(`tr[data-team="${p.team}"] [data-testid="trend-answer_seconds_p50"]`);
+      expect(await sla.getAttribute('aria-label')).toBe(trendSummary('SLA', 'day', p.trend.map((t) => t.sla_attainment), formatPercent));
+      expect(await answer.getAttribute('aria-label')).toBe(trendSummary('Answer p50', 'day', p.trend.map((t) => t.answer_seconds_p50), formatDuration));
+      expect(await sla.locator('svg.recharts-surface').count()).toBe(1);
+    }
+    // A lead is offered every page.
+    const nav = lead.getByRole('navigation', { name: 'Views' });
+    await poll(() => nav.getByRole('link').allTextContents()).toEqual(['Queues', 'Partner scorecard', 'What-if', 'Wall']);
   });
 
   it('switches the range in the URL and downloads the CSV the API gives', async () => {
@@ -101,6 +114,10 @@ describe('the partner scorecard page', () => {
     const own = await apiScorecard(PARTNER_TOKEN, '7d');
     expect(own.partners).toHaveLength(1);
     expect(await rowFields(partner, 'partner-x')).toEqual(expect.objectContaining(scorecardCells(own.partners[0])));
+    // Only the page it can use: the queues view, the what-if and the wall would refuse its token.
+    const nav = partner.getByRole('navigation', { name: 'Views' });
+    await poll(() => nav.getByRole('link').allTextContents()).toEqual(['Partner scorecard']);
+    expect(await partner.getByRole('link', { name: 'Team lead view' }).count()).toBe(0);
   });
 });
 

@@ -183,6 +183,15 @@ describe('partner scorecard on the embedded product (SPEC section 11)', () => {
     expect(trendOf(month)).toEqual({ ...trendOf(week), [NOW - day(8)]: [null, 200], [NOW - day(10)]: [1, null] });
   });
 
+  it('tells a token its role at /api/me (a partner its team), so the lead view offers only what it can open', async () => {
+    const me = async (token: string) => (await request(url).get('/api/me').set(auth(token))).body;
+    expect(await me(SCORE_TOKENS.partnerX)).toEqual({ role: 'partner', team: 'partner-x' });
+    expect(await me(SCORE_TOKENS.lead)).toEqual({ role: 'lead', team: null });
+    expect(await me(SCORE_TOKENS.ingest)).toEqual({ role: 'ingest', team: null });
+    expect((await request(url).get('/api/me')).status).toBe(401);
+    expect((await request(url).get('/api/me').set(auth('not-a-token-0123456789'))).status).toBe(401);
+  });
+
   it('defaults to 7 days, for the admin as for a lead', async () => {
     const res = await get('', SCORE_TOKENS.admin);
     expect(res.status).toBe(200);

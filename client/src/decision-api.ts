@@ -3,6 +3,7 @@
  * operating-model what-if (SPEC section 12). Every answer is checked against its zod contract.
  */
 import { capacityRequestSchema, type CapacityRequest } from '../../contracts/alerts';
+import { meSchema, type Me } from '../../contracts/me';
 import { scorecardSchema, type Scorecard, type ScorecardRange } from '../../contracts/scorecard';
 import { whatIfAnswerSchema, whatIfSetupSchema, type Scenario, type WhatIfAnswer, type WhatIfPeriod, type WhatIfSetup } from '../../contracts/what-if';
 import { getJson, HttpError } from './api';
@@ -17,6 +18,11 @@ export function apiWords(error: unknown): string {
   if (error instanceof Error && error.name === 'AbortError') return 'The server took too long to answer.';
   if (error instanceof z.ZodError) return 'The server answered in an unexpected shape.';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `GET /api/me`: the token's role (and a partner's team), so the header offers only what it can open. */
+export async function fetchMe(token: string | null, signal?: AbortSignal): Promise<Me> {
+  return meSchema.parse(await getJson('/api/me', token, signal));
 }
 
 /** `GET /api/partners/scorecard?range=`: every partner the token may see (a partner token: itself). */

@@ -3,8 +3,10 @@
  * what-if (`/lead/what-if`). They read the HTTP API only (no live feed), so a partner's own token
  * opens the scorecard too. Loaded on demand, like the rest of the lead view.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { opensLeadPages, type Me } from '../../../../contracts/me';
 import { forgetToken, LEAD_TOKEN_STORAGE_KEY, saveToken, takeAccessToken } from '../../auth';
+import { fetchMe } from '../../decision-api';
 import { Link, usePathname } from '../../router';
 import { LoginForm } from '../lead/LoginForm';
 import { ScorecardPage } from './ScorecardPage';
@@ -19,6 +21,18 @@ export default function DecisionApp() {
   const pathname = usePathname();
   const [token, setToken] = useState(() => takeAccessToken(window, LEAD_TOKEN_STORAGE_KEY));
   const [refused, setRefused] = useState<string | null>(null);
+  const [role, setRole] = useState<Me['role'] | null>(null);
+  // NOTE: the links to the queues view, the what-if and the wall wait for the role: a partner's
+  // token must not be offered pages the server refuses it.
+  useEffect(() => {
+    const controller = new AbortController();
+    setRole(null);
+    fetchMe(token, controller.signal)
+      .then((me) => setRole(me.role))
+      .catch(() => setRole(null));
+    return () => controller.abort();
+  }, [token]);
+  const leadPages = role !== null && opensLeadPages(role);
   const signIn = (next: string): void => {
     saveToken(window, LEAD_TOKEN_STORAGE_KEY, next);
     setRefused(null);
@@ -40,17 +54,19 @@ export default function DecisionApp() {
       <header className="lead-header">
         <div className="lead-bar">
           <h1 className="lead-title">
-            <Link to="/lead">Team lead view</Link>
+            {leadPages ? <Link to="/lead">Team lead view</Link> : 'Team lead view'}
           </h1>
           <nav className="lead-nav" aria-label="Views">
-            <Link to="/lead">Queues</Link>
+            {leadPages && <Link to="/lead">Queues</Link>}
             <Link to="/lead/partners" ariaCurrent={pathname === '/lead/partners'}>
               Partner scorecard
             </Link>
-            <Link to="/lead/what-if" ariaCurrent={pathname === '/lead/what-if'}>
-              What-if
-            </Link>
-            <Link to="/wall">Wall</Link>
+            {leadPages && (
+              <Link to="/lead/what-if" ariaCurrent={pathname === '/lead/what-if'}>
+                What-if
+              </Link>
+            )}
+            {leadPages && <Link to="/wall">Wall</Link>}
             {token && (
               <button type="button" className="link-button" onClick={signOut}>
                 Sign out

@@ -1,7 +1,7 @@
 /**
  * The partner scorecard (SPEC section 11): a row per partner over 24 h, 7 days or 30 days, its
- * figures against the in-house teams of its queues, a CSV download, the same figures over the
- * three ranges side by side, and the capacity requests behind them one click away.
+ * figures against the in-house teams of its queues, a CSV download, its trend of SLA and answer
+ * time per hour or day of the range, and the capacity requests behind them one click away.
  */
 import { Fragment, useEffect, useState, type MouseEvent } from 'react';
 import { SCORECARD_RANGES, type Scorecard, type ScorecardRange } from '../../../../contracts/scorecard';
@@ -19,21 +19,19 @@ export function rangeFromSearch(search: string): ScorecardRange {
   return (SCORECARD_RANGES as readonly string[]).includes(raw ?? '') ? (raw as ScorecardRange) : '7d';
 }
 
-type Cards = Partial<Record<ScorecardRange, Scorecard>>;
-
 export function ScorecardPage({ token, onUnauthorized }: { token: string | null; onUnauthorized: (message: string) => void }) {
   const range = rangeFromSearch(useSearch());
-  const [cards, setCards] = useState<Cards>({});
+  const [card, setCard] = useState<Scorecard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
 
-  // All three ranges at once: the page shows one and compares the partner over the three.
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
-    Promise.all(SCORECARD_RANGES.map((r) => fetchScorecard(token, r, controller.signal)))
-      .then((answers) => setCards(Object.fromEntries(answers.map((a) => [a.range, a]))))
+    setCard(null);
+    fetchScorecard(token, range, controller.signal)
+      .then(setCard)
       .catch((e: unknown) => {
         if (controller.signal.aborted) return;
         if (e instanceof HttpError && e.status === 401) onUnauthorized(apiWords(e));
@@ -41,9 +39,8 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
       });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [token]);
+  }, [token, range]);
 
-  const card = cards[range];
   // Cost where the configuration gives partners one: no column of dashes otherwise.
   const showCost = card?.partners.some((p) => p.cost !== null) ?? false;
   const download = (event: MouseEvent<HTMLAnchorElement>): void => {
@@ -92,14 +89,14 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
                     <th scope="col">Answer p50 / p90</th>
                     <th scope="col">Agents committed / requested</th>
                     {showCost && <th scope="col">Cost</th>}
-                    <th scope="col">30 d → 7 d → 24 h</th>
+                    <th scope="col">Trend per {range === '24h' ? 'hour' : 'day'}</th>
                     <th scope="col"><span className="visually-hidden">Requests behind the figures</span></th>
                   </tr>
                 </thead>
                 <tbody>
                   {card.partners.map((p) => (
                     <Fragment key={p.team}>
-                      <ScorecardRow score={p} showCost={showCost} overRanges={SCORECARD_RANGES.map((r) => cards[r]?.partners.find((x) => x.team === p.team) ?? null)} expanded={open === p.team} onToggle={() => setOpen(open === p.team ? null : p.team)} />
+                      <ScorecardRow score={p} showCost={showCost} trendUnit={range === '24h' ? 'hour' : 'day'} expanded={open === p.team} onToggle={() => setOpen(open === p.team ? null : p.team)} />
                       {open === p.team && (
                         <tr className="requests-row">
                           <td colSpan={showCost ? 11 : 10}>
@@ -114,9 +111,9 @@ export function ScorecardPage({ token, onUnauthorized }: { token: string | null;
             </div>
           )}
           <p className="decision-note">
-            The last column compares the same partner over 30 days, 7 days and 24 hours (SLA attainment, answer time p50): the API gives figures per
-            range, not a series, so this is the trend there is; “—” means nothing to measure. Cost: the partner's agent-hours in the range
-            times its cost per agent-hour, in the organisation's currency.
+            Trend: SLA attainment (0 to 100 %) and answer time p50 per {range === '24h' ? 'hour' : 'UTC day'} of the range, oldest on the left; a gap
+            means nothing to measure then. “—” means nothing to measure in the range. Cost: the partner's agent-hours in the range times its cost
+            per agent-hour, in the organisation's currency.
           </p>
         </>
       )}

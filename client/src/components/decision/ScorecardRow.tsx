@@ -1,6 +1,7 @@
 /** One partner's row of the scorecard: every field of SPEC 11, formatted as the lead view does. */
 import type { PartnerScore } from '../../../../contracts/scorecard';
 import { formatCount, formatDuration, formatPercent } from '../../format';
+import { TrendSparkline } from './TrendSparkline';
 
 /** "accepted 2" etc.: the request states in the order the API gives them, `no_answer` named as a lead says it. */
 const REQUEST_FIELDS = [
@@ -31,8 +32,8 @@ export function scorecardCells(p: PartnerScore): Record<string, string> {
   };
 }
 
-export function ScorecardRow(props: { score: PartnerScore; overRanges: (PartnerScore | null)[]; showCost: boolean; expanded: boolean; onToggle: () => void }) {
-  const { score: p, overRanges, showCost, expanded, onToggle } = props;
+export function ScorecardRow(props: { score: PartnerScore; trendUnit: 'hour' | 'day'; showCost: boolean; expanded: boolean; onToggle: () => void }) {
+  const { score: p, trendUnit, showCost, expanded, onToggle } = props;
   const cells = scorecardCells(p);
   const f = (field: string) => (
     <span className="num" data-field={field}>
@@ -72,9 +73,9 @@ export function ScorecardRow(props: { score: PartnerScore; overRanges: (PartnerS
         {f('agents_committed')} / {f('agents_requested')}
       </td>
       {showCost && <td title="its agent-hours in the range times its cost per agent-hour">{f('cost')}</td>}
-      <td className="over-ranges" data-field="over-ranges">
-        <span title="SLA attainment over 30 days, 7 days, 24 hours">SLA {overRanges.map((s) => formatPercent(s?.sla_attainment)).join(' → ')}</span>
-        <span title="answer time p50 over 30 days, 7 days, 24 hours">answer {overRanges.map((s) => formatDuration(s?.answer_seconds_p50)).join(' → ')}</span>
+      <td className="trend-cell">
+        <TrendSparkline points={p.trend} field="sla_attainment" label="SLA" unit={trendUnit} format={(v) => formatPercent(v)} colour="#56d364" />
+        <TrendSparkline points={p.trend} field="answer_seconds_p50" label="Answer p50" unit={trendUnit} format={(v) => formatDuration(v)} colour="#79c0ff" />
       </td>
       <td>
         <button type="button" className="link-button" aria-expanded={expanded} onClick={onToggle} data-testid="partner-requests-toggle">
