@@ -22,7 +22,7 @@ const MIN = 60_000;
 const H = 60 * MIN;
 const D = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
-const TOKENS = { lead: 'wi-lead-0123456789', admin: 'wi-admin-0123456789', viewer: 'wi-viewer-0123456789', ingest: 'wi-ingest-0123456789' };
+const TOKENS = { docsLead: 'wi-docs-lead-0123456789', billingLead: 'wi-billing-lead-0123456789', lead: 'wi-lead-0123456789', admin: 'wi-admin-0123456789', viewer: 'wi-viewer-0123456789', ingest: 'wi-ingest-0123456789' };
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 const config = parseConfig({
@@ -34,9 +34,12 @@ const config = parseConfig({
     { id: 'inhouse-a', name: 'In-house A', kind: 'inhouse', queues: ['billing', 'docs'], cost_per_agent_hour: 30 },
     { id: 'partner-p1', name: 'Partner One', kind: 'partner', queues: ['billing'], cost_per_agent_hour: 20 },
     { id: 'partner-p2', name: 'Partner Two', kind: 'partner', queues: ['billing'], cost_per_agent_hour: 25 },
+    { id: 'inhouse-docs', name: 'Documentation desk', kind: 'inhouse', queues: ['docs'], cost_per_agent_hour: 40 },
   ],
   access: [
     { name: 'lead', role: 'lead', token_sha256: sha256Hex(TOKENS.lead) },
+    { name: 'docs lead', role: 'lead', token_sha256: sha256Hex(TOKENS.docsLead), teams: ['inhouse-docs'] },
+    { name: 'billing lead', role: 'lead', token_sha256: sha256Hex(TOKENS.billingLead), teams: ['partner-p1'] },
     { name: 'admin', role: 'admin', token_sha256: sha256Hex(TOKENS.admin) },
     { name: 'wall', role: 'viewer', token_sha256: sha256Hex(TOKENS.viewer) },
     { name: 'upstream', role: 'ingest', token_sha256: sha256Hex(TOKENS.ingest) },
@@ -115,6 +118,24 @@ describe('POST /api/what-if on the durable embedded product', () => {
     const docs = res.body.scenarios[0].queues.find((q: { queue: string }) => q.queue === 'docs');
     expect(docs).toEqual({ queue: 'docs', tasks: 0, sla_attainment: null, wait_p50_seconds: null, wait_p90_seconds: null, agent_hours_inhouse: 0, agent_hours_partner: 0, cost: 0 });
     expect(res.body.scenarios[0].totals).toMatchObject({ tasks: 4, agent_hours_inhouse: 2, agent_hours_partner: 1, cost: 80 });
+  });
+
+  it('narrows a lead limited to teams to the queues they serve: no figure, total or calibration of another', async () => {
+    const billingOnly = await post(body([{ name: 'mine', queues: {} }]), TOKENS.billingLead);
+    expect(billingOnly.status).toBe(200);
+    expect(billingOnly.body.calibration.queues.map((q: { queue: string }) => q.queue)).toEqual(['billing']);
+    expect(billingOnly.body.scenarios[0].queues.map((q: { queue: string }) => q.queue)).toEqual(['billing']);
+    expect(billingOnly.body.scenarios[0].totals).toMatchObject({ tasks: 4, agent_hours_inhouse: 2, agent_hours_partner: 1, cost: 80 });
+    // Documentation recorded nothing in the period: its lead learns nothing of billing's tasks or staffing.
+    const docsOnly = await post(body([{ name: 'mine', queues: {} }]), TOKENS.docsLead);
+    expect(docsOnly.status).toBe(404);
+    const other = await post(body([{ name: 'theirs', queues: { billing: { agents: 2 } } }]), TOKENS.docsLead);
+    expect(other.status).toBe(403);
+    expect(other.body.error).toBe('scenarios.0.queues: names a queue this token may not see');
+    const setup = await request(url).get('/api/what-if/setup?period=24h').set(auth(TOKENS.docsLead));
+    expect(setup.status).toBe(200);
+    expect(setup.body.queues.map((q: { id: string }) => q.id)).toEqual(['docs']);
+    expect(setup.body.partners).toEqual([]);
   });
 
   it('keeps a partner share in-house when every partner of the queue is dropped', async () => {

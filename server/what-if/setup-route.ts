@@ -12,6 +12,7 @@ import { WHAT_IF_PERIOD_MS, whatIfSetupQuerySchema, type WhatIfSetup } from '../
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { AccessControl } from '../access.js';
 import { requireRole } from '../require-role.js';
+import { principalQueues } from '../views.js';
 import { presetScenarios, type PresetQueue } from './presets.js';
 
 export interface WhatIfSetupDeps {
@@ -31,7 +32,7 @@ export function whatIfSetupRouter(deps: WhatIfSetupDeps): express.Router {
     if (!query.success) {
       return next(new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH })));
     }
-    whatIfSetup(deps, query.data.period)
+    whatIfSetup(deps, query.data.period, principalQueues(deps.config, req.principal!))
       .then((setup) => res.json(setup))
       .catch(next);
   });
@@ -39,13 +40,15 @@ export function whatIfSetupRouter(deps: WhatIfSetupDeps): express.Router {
 }
 
 /** The setup for the period ending at the current minute. */
-export async function whatIfSetup(deps: WhatIfSetupDeps, period: WhatIfSetup['period']): Promise<WhatIfSetup> {
+export async function whatIfSetup(deps: WhatIfSetupDeps, period: WhatIfSetup['period'], allowed?: ReadonlySet<string>): Promise<WhatIfSetup> {
+  // A lead limited to teams or sites plans its own queues only (POST /api/what-if refuses others).
+  const configured = allowed ? deps.config.queues.filter((q) => allowed.has(q.id)) : deps.config.queues;
   const now = deps.clock();
   const toMs = Math.floor(now / MINUTE_MS) * MINUTE_MS;
   const fromMs = toMs - WHAT_IF_PERIOD_MS[period];
   const minutes = Math.round((now - fromMs) / MINUTE_MS);
   const queues: PresetQueue[] = await Promise.all(
-    deps.config.queues.map(async (q) => {
+    configured.map(async (q) => {
       const history = await deps.store.history(q.id, minutes, now);
       // NOTE: presets only count arrivals per 15-minute interval, so one instant per arrival at the
       // start of its minute gives them exactly what the recorded instants would.
@@ -62,8 +65,10 @@ export async function whatIfSetup(deps: WhatIfSetupDeps, period: WhatIfSetup['pe
     period,
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    queues: deps.config.queues.map((q, i) => ({ id: q.id, name: q.name, sensitive: q.sensitive, arrivals: queues[i].arrivals.length })),
-    partners: deps.config.teams.filter((t) => t.kind === 'partner').map((t) => ({ id: t.id, name: t.name, queues: [...t.queues] })),
+    queues: configured.map((q, i) => ({ id: q.id, name: q.name, sensitive: q.sensitive, arrivals: queues[i].arrivals.length })),
+    partners: deps.config.teams
+      .filter((t) => t.kind === 'partner' && (!allowed || t.queues.some((q) => allowed.has(q))))
+      .map((t) => ({ id: t.id, name: t.name, queues: t.queues.filter((q) => !allowed || allowed.has(q)) })),
     presets: presetScenarios(queues).map((s) => ({ name: s.name, queues: { ...s.queues } })),
   };
 }
