@@ -5,6 +5,7 @@
  * client (`alerts:update` and `capacity:update` carry these lists).
  */
 import { z } from 'zod';
+import { alertGuidanceSchema } from './alert-guidance.js';
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -68,6 +69,8 @@ export const alertSchema = z.strictObject({
   measures: peakMeasuresSchema,
   /** Capacity requests sent for this alert, oldest first. */
   capacity_request_ids: z.array(z.string()),
+  /** Firing alerts only: covered or not, the asks per partner and the recommended action. */
+  guidance: alertGuidanceSchema.optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

@@ -22,6 +22,7 @@ import type { AlertBookMessage } from '../../contracts/alert-book-message.js';
 import type { AlertBook, AlertTransition } from './alert-book.js';
 import type { AlertStore } from './alert-store.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
+import { withGuidance } from './alert-guidance.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
 import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
 import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
@@ -81,6 +82,8 @@ export class Alerting {
     // Retention: the forecast's weeks plus a day of ratio window.
     const minutes = (this.forecastOptions.weeks * 7 + 2) * 24 * 60;
     for (const q of o.config.queues) this.series.set(q.id, new ArrivalSeries(minutes));
+    // A partner's answer changes what the alert says (covered, the next action): the wall hears it.
+    o.desk.onChange(() => this.announce());
   }
 
   /** Starts evaluating every `evaluateEveryMs` (the first one at once). */
@@ -222,15 +225,9 @@ export class Alerting {
     };
   }
 
-  /** Open and recent alerts. */
+  /** Open and recent alerts; firing ones carry their guidance (alert-guidance.ts). */
   alerts(): Alert[] {
-    // Escalations and top-ups happen in the desk: every request of an alert is listed, oldest first.
-    const byAlert = new Map<string, string[]>();
-    for (const r of this.desk.list().reverse()) byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), r.request_id]);
-    return this.book.list().map((a) => {
-      const ids = byAlert.get(a.id);
-      return ids ? { ...a, capacity_request_ids: [...new Set([...a.capacity_request_ids, ...ids])] } : a;
-    });
+    return withGuidance(this.book.list(), this.desk.list(), { config: this.o.config, latest: this.latest, now: this.o.clock() });
   }
 
   /**
