@@ -2,7 +2,8 @@
  * `npm run screenshots:decision [-- BASE_URL]`: pictures of the lead view's decision pages for the
  * README: docs/images/scorecard.png (the partner scorecard) and docs/images/what-if.png ("as
  * today" against "hybrid", run). Without BASE_URL it starts the product as `npm run demo:surge`
- * does (the default config, the simulator backfilling the last day, the clock in the morning
+ * does (the default config, the simulator backfilling the last 24 hours, so the 24-hour trend is
+ * full, the clock in the morning
  * surge) on a free port with a temporary data directory, alerts evaluated every second and firing
  * at once, so capacity requests go out and the demo partners answer them (20 to 120 s) before the
  * picture; it stops the product afterwards. LEAD_TOKEN is sent when the server has access tokens.
@@ -48,7 +49,7 @@ async function startProduct(): Promise<{ url: string; child: ChildProcess; dataD
   // NOTE: the surge raises the demand-peak alerts that send capacity requests; the backfill alone raises none.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo-surge.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATOR: 'on', ALERT_EVALUATE_MS: '1000', ALERT_HOLD_MS: '0' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATOR: 'on', ALERT_EVALUATE_MS: '1000', ALERT_HOLD_MS: '0', BACKFILL_HOURS: '24' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
