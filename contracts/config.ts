@@ -51,6 +51,36 @@ const capacitySchema = z.strictObject({
   max_agents: z.int().positive().describe('the most agents asked of this partner in one request'),
 });
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, from 00:00 to 23:59');
+
+/** Whether `name` is an IANA time zone this runtime knows. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const quietHoursSchema = z
+  .strictObject({
+    from: clockTime.describe('local time quiet hours begin, HH:MM (may be later than `to`: overnight)'),
+    to: clockTime.describe('local time quiet hours end, HH:MM'),
+    timezone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').describe('the IANA time zone of `from` and `to`, e.g. Europe/Berlin'),
+  })
+  .refine((q) => q.from !== q.to, { message: 'from and to must differ', path: ['to'] });
+
+const chatSchema = z.strictObject({
+  webhook_url: z.url().describe('where alert messages are POSTed (Slack-compatible JSON), signed per Standard Webhooks'),
+  secret_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+    .optional()
+    .describe('the environment variable holding the signing secret (default `CHAT_SECRET_<TEAM>`: the team id in capitals, other characters as `_`)'),
+  quiet_hours: quietHoursSchema.optional().describe('messages held meanwhile are sent as one summary when quiet hours end'),
+});
+
 const teamSchema = z.strictObject({
   id: id.describe('the team id events carry in `team`'),
   name: z.string().min(1).describe('shown on the wall and the lead view'),
@@ -58,6 +88,7 @@ const teamSchema = z.strictObject({
   queues: z.array(id).min(1).describe('the queues it works; for partners, in the order they are asked for capacity'),
   capacity: capacitySchema.optional().describe('partners only: how capacity requests reach them'),
   cost_per_agent_hour: z.number().min(0).optional().describe("what one agent-hour of this team costs, in the organisation's currency (the scorecard and the what-if)"),
+  chat: chatSchema.optional().describe('a chat channel (Slack-compatible incoming webhook) told when an alert on one of its queues fires, is covered or acknowledged, and resolves'),
 });
 
 export const ROLES = ['viewer', 'lead', 'admin', 'ingest', 'partner'] as const;
@@ -77,6 +108,7 @@ const accessSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    public_url: z.url().optional().describe('where people open this server (behind its reverse proxy); chat messages link to the lead view there'),
     window_minutes: z.int().min(1).max(24 * 60).default(60).describe('the window of arrivals, starts, completions, waits and SLA attainment'),
     sites: z.array(siteSchema).optional().describe('hospitals or clinics, each with its own wall (`/wall?site=ID`); queues name theirs in `site`'),
     queues: z.array(queueSchema).min(1).describe('the work queues'),

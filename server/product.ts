@@ -20,6 +20,7 @@ import type { Leadership } from './leadership/leadership.js';
 import { registerLeaderGauge } from './leadership/leader-gauge.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import { webhookSecrets } from './webhook-secrets.js';
+import { startChatNotices, type ChatNotices, type ChatNoticesDeps } from './chat/chat-notices.js';
 
 export interface ProductDeps {
   config: OpsConfig;
@@ -38,6 +39,8 @@ export interface ProductDeps {
   retentionDays?: number;
   /** Tests: how the alerting delivers and how often it evaluates. */
   alerting?: Pick<AlertingDeps, 'fetch' | 'delivery' | 'wallClock' | 'evaluateEveryMs' | 'random' | 'lifecycle'>;
+  /** Tests: how chat messages are delivered. */
+  chat?: Pick<ChatNoticesDeps, 'fetch' | 'delivery' | 'wallClock' | 'random' | 'checkEveryMs'>;
   /** Several servers on Kafka: how soon a dead leader is replaced (default 10 s). */
   leaderSessionTimeoutMs?: number;
   telemetry?: Telemetry;
@@ -54,6 +57,8 @@ export interface Product extends Engines {
   alerting: Alerting;
   /** Whether this server runs the alerting and capacity requests (always, on the embedded engines). */
   leadership: Leadership;
+  /** Teams' chat channels, told of alert changes by the leading server. */
+  chat: ChatNotices;
   simulator?: Simulator;
   telemetry: Telemetry;
   /** Listens on `host:port` (0: any free port); resolves with the URL. */
@@ -117,6 +122,8 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     ...deps.alerting,
   });
   countCapacityChanges(alerting, telemetry);
+  const leadership = seat.leadership;
+  const chat = startChatNotices({ config, alerting, leading: () => leadership.leading(), secret: (name) => secrets.get(name), clock, logger: logger.child({ component: 'chat' }), ...deps.chat });
   registerLeaderGauge(telemetry.registry, seat.leadership);
 
   const app = createApp({
@@ -148,6 +155,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     app,
     alerting,
     leadership: seat.leadership,
+    chat,
     simulator,
     telemetry,
     async listen(port, host) {
@@ -183,6 +191,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
           alerting: async () => {
             await seat.stop();
             await alerting.stop();
+            await chat.close();
           },
           http: () => app.close(),
           worker: async () => worker?.stop(),
