@@ -1,9 +1,12 @@
 /**
- * The wall's alert banner: one row per demand-peak alert firing, with what the queue needs, what
- * it has, when it breaches and where its capacity requests stand. Nothing when none fires.
+ * The wall's alert banner: one row per demand-peak alert firing, saying what the room should know
+ * and do from across it: the state (firing, or covered and recovering), why it fired, when it
+ * breaches, what is asked of whom against the shortfall, the recommended action, and who
+ * acknowledged with their comment. Nothing when none fires.
  */
 import { useShallow } from 'zustand/react/shallow';
-import { capacityLevel, formatBreach, formatNeeds, formatRequestStatus, selectAlert, selectFiringAlertIds, selectRequestsForAlert } from '../alerts-view';
+import { formatAckBy, formatAlertReason, formatAlertStatus, formatAskTotal, formatPartnerAsk } from '../alert-guidance-view';
+import { acknowledgementHistory, capacityLevel, formatBreach, formatNeeds, formatRequestStatus, selectAlert, selectFiringAlertIds, selectRequestsForAlert } from '../alerts-view';
 import { useOps } from '../store';
 import { StatusIcon } from './Icons';
 
@@ -30,20 +33,59 @@ function AlertRow({ id }: { id: string }) {
   if (!alert) return null;
   const { agents_needed, staffed_agents, time_to_breach_minutes } = alert.measures;
   const breach = formatBreach(time_to_breach_minutes);
+  const guidance = alert.guidance;
+  const covered = guidance?.status === 'covered';
+  const acks = acknowledgementHistory(alert);
   return (
-    <div className="alert-row" data-alert={alert.id} data-queue={alert.queue}>
-      <StatusIcon level="red" />
-      <strong className="alert-queue">{alert.queue_name}</strong>
-      <span className="alert-needs num">{formatNeeds(agents_needed, staffed_agents)}</span>
-      {breach && <span className="alert-breach num">{breach}</span>}
-      <span className="alert-requests">
-        {requests.length === 0 && <span className="alert-request">no capacity requested yet</span>}
-        {requests.map((r) => (
-          <span key={r.request_id} className={`alert-request level-${capacityLevel(r.state)}`} data-request={r.request_id}>
-            <b>{r.partner_name}:</b> {formatRequestStatus(r)}
+    <div className={`alert-row${covered ? ' is-covered' : ''}`} data-alert={alert.id} data-queue={alert.queue} data-status={guidance?.status ?? 'firing'}>
+      <div className="alert-line alert-head">
+        <StatusIcon level={covered ? 'amber' : 'red'} />
+        <strong className="alert-queue">{alert.queue_name}</strong>
+        <span className="alert-status" data-part="status">
+          {formatAlertStatus(guidance)}
+        </span>
+        <span className="alert-needs num">{formatNeeds(agents_needed, staffed_agents)}</span>
+        {breach && (
+          <span className="alert-breach num" data-part="breach">
+            {breach}
           </span>
-        ))}
-      </span>
+        )}
+      </div>
+      <p className="alert-line alert-reason" data-part="reason">
+        {formatAlertReason(alert.measures)}
+      </p>
+      {guidance ? (
+        <p className="alert-line alert-asks" data-part="asks">
+          <span className="alert-ask-total num">{formatAskTotal(guidance)}</span>
+          {guidance.asks.map((a) => (
+            <span key={a.partner} className="alert-request" data-partner={a.partner}>
+              {formatPartnerAsk(a)}
+            </span>
+          ))}
+        </p>
+      ) : (
+        <p className="alert-line alert-requests">
+          {requests.length === 0 && <span className="alert-request">no capacity requested yet</span>}
+          {requests.map((r) => (
+            <span key={r.request_id} className={`alert-request level-${capacityLevel(r.state)}`} data-request={r.request_id}>
+              <b>{r.partner_name}:</b> {formatRequestStatus(r)}
+            </span>
+          ))}
+        </p>
+      )}
+      {guidance && (
+        <p className="alert-line alert-action" data-part="action" data-action={guidance.action.kind}>
+          <span className="alert-action-label">Do:</span> {guidance.action.text}
+        </p>
+      )}
+      {acks.length > 2 && <p className="alert-line banner-ack">{acks.length - 2} earlier acknowledgements on the lead view</p>}
+      {acks.slice(-2).map((ack) => (
+        <p key={`${ack.by}.${ack.at}`} className="alert-line banner-ack" data-part="ack">
+          <span>{formatAckBy(ack)}</span>
+          {/* NOTE: the comment is shown to the room as the lead wrote it (React escapes it); never logged. */}
+          {ack.comment && <q className="banner-ack-comment">{ack.comment}</q>}
+        </p>
+      ))}
     </div>
   );
 }
