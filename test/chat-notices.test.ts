@@ -123,6 +123,24 @@ describe('chat notifications', () => {
     ]);
   });
 
+  it('covered: committed agents meeting the shortfall give one message, losing them one more', async () => {
+    observe('insurance', 'raise');
+    const guidance = (status: 'firing' | 'covered', committed: number) => ({ status, shortfall: 6, asks: [], committed, pending: 0, unasked: 6 - committed, action: { kind: 'wait' as const, text: 'Jane Doe called' } });
+    const withGuidance = (status: 'firing' | 'covered', committed: number) => listeners.forEach((l) => l(book.list().map((a) => ({ ...a, guidance: guidance(status, committed) }))));
+    withGuidance('firing', 2);
+    withGuidance('covered', 6);
+    withGuidance('covered', 6);
+    withGuidance('firing', 4);
+    await chat.delivery.idle();
+    expect(rcm.delivered().map((r) => r.json.text.split('\n')[0])).toEqual([
+      'Insurance verification: alert firing, short 6 agents (needs 40, has 34).',
+      'Insurance verification: alert covered, recovering, short 6 agents (needs 40, has 34, 6 committed by partners).',
+      'Insurance verification: alert firing, short 6 agents (needs 40, has 34, 4 committed by partners).',
+    ]);
+    expect(new Set(rcm.delivered().map((r) => r.id)).size).toBe(3);
+    expect(rcm.requests.map((r) => r.body).join()).not.toContain('Jane');
+  });
+
   it('retries on 500 with the same webhook-id, then succeeds once', async () => {
     rcm.failNext(500, 503);
     observe('insurance', 'raise');

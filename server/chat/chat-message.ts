@@ -7,15 +7,19 @@
 import type { OpsConfig } from '../../contracts/config.js';
 import { localClockTime, type QuietHours } from './quiet-hours.js';
 
-/** One alert change a team is told about: `firing`, `resolved`, `acknowledged` or any later alert state (e.g. `covered`). */
+/** One alert change a team is told about: `firing`, `covered` (committed agents meet the shortfall), `acknowledged`, `resolved`, or a state added later. */
 export interface ChatNotice {
   alertId: string;
   queue: string;
   change: string;
-  /** Domain time of the change (ms). */
+  /** Domain time the change was seen (ms). */
   at: number;
+  /** What makes the message's `webhook-id`: the same on every server for the same change. */
+  key: string;
   agentsNeeded: number;
   staffedAgents: number;
+  /** Agents partners committed to a firing alert (its guidance), when known. */
+  committed?: number;
   /** The access name (from the config) that acknowledged; `acknowledged` only. */
   by?: string;
 }
@@ -55,10 +59,11 @@ export function leadLink(config: Pick<OpsConfig, 'public_url'>, queue: string): 
 }
 
 /** "short 6 agents (needs 40, has 34)" or "no shortfall (needs 30, has 34)". */
-function shortfallWords(n: Pick<ChatNotice, 'agentsNeeded' | 'staffedAgents'>): string {
+function shortfallWords(n: Pick<ChatNotice, 'agentsNeeded' | 'staffedAgents' | 'committed'>): string {
   const short = n.agentsNeeded - n.staffedAgents;
   const head = short > 0 ? `short ${short} agent${short === 1 ? '' : 's'}` : 'no shortfall';
-  return `${head} (needs ${n.agentsNeeded}, has ${n.staffedAgents})`;
+  const committed = n.committed ? `, ${n.committed} committed by partners` : '';
+  return `${head} (needs ${n.agentsNeeded}, has ${n.staffedAgents}${committed})`;
 }
 
 function queueName(config: Pick<OpsConfig, 'queueIndex'>, queue: string): string {

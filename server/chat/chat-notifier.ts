@@ -36,6 +36,8 @@ export interface ChatNotifierOptions {
 interface Seen {
   state: string;
   acks: number;
+  /** State changes seen so far: covered and firing again keep `updated_at`, yet need their own id. */
+  turns: number;
 }
 
 type ChatTeam = TeamConfig & { chat: NonNullable<TeamConfig['chat']> };
@@ -48,7 +50,7 @@ export class ChatNotifier {
   /** `current`: the alerts as they stand (restored from the store): told already, not again. */
   constructor(private readonly o: ChatNotifierOptions, current: readonly Alert[] = []) {
     this.teams = o.config.teams.filter((t): t is ChatTeam => t.chat !== undefined);
-    for (const a of current) this.seen.set(a.id, seenOf(a));
+    for (const a of current) this.seen.set(a.id, seenOf(a, undefined));
   }
 
   /** Whether any team has a chat channel. */
@@ -64,9 +66,9 @@ export class ChatNotifier {
     for (const a of alerts) {
       listed.add(a.id);
       const before = this.seen.get(a.id);
-      const after = seenOf(a);
+      const after = seenOf(a, before);
       this.seen.set(a.id, after);
-      notices.push(...changesOf(a, before, after));
+      notices.push(...changesOf(a, before, after, now));
     }
     for (const id of this.seen.keys()) if (!listed.has(id)) this.seen.delete(id);
     if (!this.o.leading()) return;
@@ -78,7 +80,7 @@ export class ChatNotifier {
         continue;
       }
       this.flush(team, now);
-      for (const n of mine) this.post(team, messageId(team.id, `${n.alertId}\u0000${n.change}\u0000${n.at}`), noticeMessage(this.o.config, n));
+      for (const n of mine) this.post(team, messageId(team.id, n.key), noticeMessage(this.o.config, n));
     }
   }
 
@@ -114,17 +116,21 @@ export class ChatNotifier {
   }
 }
 
-function seenOf(a: Alert): Seen {
-  return { state: a.state, acks: a.acknowledgements.length };
+/** A firing alert whose committed agents meet the shortfall reads as `covered` (its guidance). */
+function seenOf(a: Alert, before: Seen | undefined): Seen {
+  const covered = a.state === 'firing' && a.guidance?.status === 'covered';
+  const state = covered ? 'covered' : a.state;
+  return { state, acks: a.acknowledgements.length, turns: (before?.turns ?? 0) + (before && before.state !== state ? 1 : 0) };
 }
 
 /** What a team is told about one alert: its new state (not `pending`), then a new acknowledgement. */
-function changesOf(a: Alert, before: Seen | undefined, after: Seen): ChatNotice[] {
-  // NOTE: instants from the alert, not from this server: every server derives the same message id.
-  const base = { alertId: a.id, queue: a.queue, at: Date.parse(a.updated_at), agentsNeeded: a.measures.agents_needed, staffedAgents: a.measures.staffed_agents };
+function changesOf(a: Alert, before: Seen | undefined, after: Seen, now: number): ChatNotice[] {
+  const base = { alertId: a.id, queue: a.queue, at: now, agentsNeeded: a.measures.agents_needed, staffedAgents: a.measures.staffed_agents, committed: a.guidance?.committed };
   const out: ChatNotice[] = [];
-  if (after.state !== 'pending' && after.state !== before?.state) out.push({ ...base, change: after.state });
-  if (before && after.acks > before.acks && a.acknowledged) out.push({ ...base, at: Date.parse(a.acknowledged.at), change: 'acknowledged', by: a.acknowledged.by });
+  // NOTE: keys from the alert's own instants, not this server's clock: every server derives the same message id.
+  if (after.state !== 'pending' && after.state !== before?.state) out.push({ ...base, change: after.state, key: `${a.id}\u0000${after.state}\u0000${a.updated_at}\u0000${after.turns}` });
+  const ack = a.acknowledged;
+  if (before && after.acks > before.acks && ack) out.push({ ...base, change: 'acknowledged', by: ack.by, key: `${a.id}\u0000ack\u0000${ack.at}\u0000${ack.by}` });
   return out;
 }
 
