@@ -17,9 +17,10 @@ const config = parseConfig({
   queues: [
     { id: 'insurance', name: 'Insurance verification', sla: { target_seconds: 14400, goal: 0.9 }, handling_seconds: 600 },
     { id: 'billing', name: 'Billing', sla: { target_seconds: 3600, goal: 0.8 }, handling_seconds: 600 },
+    { id: 'scheduling', name: 'Scheduling', sla: { target_seconds: 3600, goal: 0.8 }, handling_seconds: 300 },
   ],
   teams: [
-    { id: 'front', name: 'Front desk', kind: 'inhouse', queues: ['insurance'] },
+    { id: 'front', name: 'Front desk', kind: 'inhouse', queues: ['insurance', 'scheduling'] },
     { id: 'revenue', name: 'Revenue team', kind: 'inhouse', queues: ['billing'] },
     partner('north', 'North BPO'),
     partner('south', 'South BPO'),
@@ -56,6 +57,9 @@ describe('alert guidance', () => {
     expect(guide([request('r1', 'north', 'partial', 4, 1, 3)], 4).action).toEqual({ kind: 'move', text: 'move 4 agents from Revenue team (Billing)' });
     // 9 spare, 5 not committed: move 5.
     expect(guide([request('r1', 'north', 'partial', 4, 1, 3)], 9).action.text).toBe('move 5 agents from Revenue team (Billing)');
+    // Scheduling 2 spare, worked by the Front desk, which also works insurance: its agents go first.
+    const both = new Map([...latest(9), ['scheduling', { ...peakMeasures(0), agents_needed: 5, staffed_agents: 7 }]]);
+    expect(guideAlert(firingAlert(6, NOW), [], { config, latest: both, now: NOW }).action.text).toBe('move 2 agents from Front desk (Scheduling)');
   });
 
   it('without slack, calls a partner whose answer is 5 min overdue, else asks for what nobody was asked', () => {

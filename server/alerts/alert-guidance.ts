@@ -9,7 +9,7 @@
  * 1. covered: "wait: N agents committed, arriving";
  * 2. an in-house team works another queue staffed above what Erlang C needs there (slack): "move N
  *    agents from <team> (<queue>)", N = the smaller of that slack and what is not yet committed
- *    (the queue with the most slack; config order breaks ties);
+ *    (a team that also works the alert's queue first, then the most slack);
  * 3. a partner has left a request unanswered for `OVERDUE_MINUTES` or more: "call <partner>: no
  *    answer for N min" (the longest waiting);
  * 4. part of the shortfall is asked of no one: "ask <partner> for N more" (the first partner
@@ -76,18 +76,23 @@ export function guideAlert(alert: Alert, requests: readonly CapacityRequest[], c
   return { ...base, action: { kind: 'wait', text: `wait: ${agents(pending)} asked, answers due` } };
 }
 
-/** The other queue an in-house team of the config works with the most agents above its need. */
+/**
+ * The other queue an in-house team of the config works with agents above its need: teams that also
+ * work the alert's queue first (their agents know the work), then the most spare agents; config
+ * order breaks ties.
+ */
 function bestSlack(queue: string, ctx: GuidanceContext): { team: string; queue: string; spare: number } | null {
-  let best: { team: string; queue: string; spare: number } | null = null;
+  const found: { team: string; queue: string; spare: number; skilled: boolean }[] = [];
   for (const q of ctx.config.queues) {
-    if (q.id === queue) continue;
-    const m = ctx.latest.get(q.id);
+    const m = q.id === queue ? undefined : ctx.latest.get(q.id);
     const spare = m ? m.staffed_agents - m.agents_needed : 0;
-    if (spare <= 0 || (best && best.spare >= spare)) continue;
-    const team = teamsForQueue(ctx.config, q.id).find((t) => t.kind === 'inhouse');
-    if (team) best = { team: team.name, queue: q.name, spare };
+    if (spare <= 0) continue;
+    const teams = teamsForQueue(ctx.config, q.id).filter((t) => t.kind === 'inhouse');
+    const team = teams.find((t) => t.queues.includes(queue)) ?? teams[0];
+    if (team) found.push({ team: team.name, queue: q.name, spare, skilled: team.queues.includes(queue) });
   }
-  return best;
+  const best = found.sort((a, b) => Number(b.skilled) - Number(a.skilled) || b.spare - a.spare)[0];
+  return best ? { team: best.team, queue: best.queue, spare: best.spare } : null;
 }
 
 /**
