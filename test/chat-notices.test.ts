@@ -11,6 +11,7 @@ import type { PeakMeasures } from '../contracts/alerts.js';
 import { AlertBook } from '../server/alerts/alert-book.js';
 import type { Verdict } from '../server/alerts/demand-peak.js';
 import { startChatNotices, type ChatNotices } from '../server/chat/chat-notices.js';
+import { noticeMessage } from '../server/chat/chat-message.js';
 import { chatSecret, startChatReceiver, type ChatReceiver } from './support/chat-receiver.js';
 
 const DAY = Date.parse('2026-11-30T10:00:00Z'); // 11:00 in Berlin
@@ -98,6 +99,16 @@ describe('chat notifications', () => {
       { type: 'context', elements: [{ type: 'mrkdwn', text: '<https://ops.example.org/lead/queues/insurance|Open the lead view>' } ] },
     ]);
     expect(night.delivered()).toHaveLength(1);
+  });
+
+  it('escapes Slack markup in names from the config', () => {
+    const config = parseConfig({
+      queues: [{ id: 'q', name: 'Billing & <!channel>', sla: { target_seconds: 600, goal: 0.9 }, handling_seconds: 60 }],
+      teams: [{ id: 't', name: 'T', kind: 'inhouse', queues: ['q'] }],
+    });
+    const message = noticeMessage(config, { alertId: 'a', queue: 'q', change: 'firing', at: DAY, key: 'k', agentsNeeded: 5, staffedAgents: 4 });
+    expect(message.text).toBe('Billing &amp; &lt;!channel&gt;: alert firing, short 1 agent (needs 5, has 4).');
+    expect(message.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: message.text } }]);
   });
 
   it('a team not serving the queue gets nothing', async () => {

@@ -71,8 +71,10 @@ function queueName(config: Pick<OpsConfig, 'queueIndex'>, queue: string): string
 }
 
 function message(lines: string[], link: string | undefined): ChatMessage {
-  const text = link ? `${lines.join('\n')}\nLead view: ${link}` : lines.join('\n');
-  const blocks: ChatBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.map(escape).join('\n') } }];
+  // NOTE: Slack reads `text` as markup too: a name holding `<!channel>` must not ping a whole channel.
+  const body = lines.map(escape).join('\n');
+  const text = link ? `${body}\nLead view: ${link}` : body;
+  const blocks: ChatBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: body } }];
   if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open the lead view>` }] });
   return { text, blocks };
 }

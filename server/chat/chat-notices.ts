@@ -50,8 +50,16 @@ export function startChatNotices(d: ChatNoticesDeps): ChatNotices {
   });
   const notifier = new ChatNotifier({ config: d.config, clock: d.clock, leading: d.leading, send: (post) => delivery.send(post), logger: d.logger }, d.alerting.alerts());
   if (!notifier.enabled) return { notifier, delivery, close: () => delivery.close() };
-  const unsubscribe = d.alerting.onChange((alerts) => notifier.observe(alerts));
-  const timer = setInterval(() => notifier.tick(), d.checkEveryMs ?? 60_000);
+  // NOTE: a listener that threw would stop the alerting's announcement half way: chat never does.
+  const guarded = (what: string, run: () => void) => {
+    try {
+      run();
+    } catch (err) {
+      d.logger.error({ err }, `chat: ${what} failed; alerting goes on`);
+    }
+  };
+  const unsubscribe = d.alerting.onChange((alerts) => guarded('a change', () => notifier.observe(alerts)));
+  const timer = setInterval(() => guarded('the quiet hours check', () => notifier.tick()), d.checkEveryMs ?? 60_000);
   timer.unref?.();
   return {
     notifier,
