@@ -12,6 +12,7 @@ import { AlertBook } from '../server/alerts/alert-book.js';
 import type { Verdict } from '../server/alerts/demand-peak.js';
 import { startChatNotices, type ChatNotices } from '../server/chat/chat-notices.js';
 import { noticeMessage } from '../server/chat/chat-message.js';
+import { ChatNotifier } from '../server/chat/chat-notifier.js';
 import { chatSecret, startChatReceiver, type ChatReceiver } from './support/chat-receiver.js';
 
 const DAY = Date.parse('2026-11-30T10:00:00Z'); // 11:00 in Berlin
@@ -218,6 +219,18 @@ describe('chat notifications', () => {
       const text = (JSON.parse(body) as { text: string }).text;
       expect(text.replace(/https:\/\/\S+/g, '')).toMatch(/^[A-Za-z ]+: alert [a-z ,]+(by lead-anna)?, short \d+ agents \(needs \d+, has \d+\)\.\nLead view: $/);
     }
+  });
+
+  it('after a restart, alerts restored as they stood are not told again', () => {
+    observe('insurance', 'raise');
+    const sent: string[] = [];
+    const restarted = new ChatNotifier({ config: configFor(rcm, billing, night), clock, leading: () => true, send: (post) => sent.push(post.body), logger: { info: () => undefined } }, book.list());
+    restarted.observe(book.list());
+    expect(sent).toEqual([]);
+    clock.advance(60_000);
+    book.observe({ kind: 'demand-peak', queue: 'insurance', queueName: 'insurance', verdict: 'clear', measures: measures(30, 34), summary: '' });
+    restarted.observe(book.list());
+    expect(sent.map((body) => (JSON.parse(body) as { text: string }).text.split(',')[0])).toEqual(['Insurance verification: alert resolved', 'Insurance verification: alert resolved']);
   });
 
   it('only the leading server sends; a server that takes over does not repeat what was told', async () => {
