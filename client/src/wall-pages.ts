@@ -44,3 +44,16 @@ export function columnsFor(tileCount: number): number {
   if (tileCount <= 9) return 3;
   return 4;
 }
+
+/** A tile's least readable height, in --u (styles.css): name, status, figures at 44 px, split. */
+export const TILE_MIN_HEIGHT_U = 19;
+
+/**
+ * Rows of tiles that a grid `height` px tall holds at their least readable height, at least one.
+ * NOTE: --u computed as styles.css does (the largest 16:9 box in the window); keep them together.
+ */
+export function rowsThatFit(height: number, windowWidth: number, windowHeight: number): number {
+  const u = Math.max(6, Math.min(windowWidth / 100, (windowHeight * 1.7778) / 100));
+  const gap = 0.9 * u;
+  return Math.max(1, Math.floor((height + gap) / (TILE_MIN_HEIGHT_U * u + gap)));
+}
