@@ -5,7 +5,7 @@ import { formatWait } from '../client/src/format';
 import { bucketHistory, durationTicks, parseRange, timeTicks } from '../client/src/history-buckets';
 import { leadHref, parseLeadRoute, subscriptionOf, toggle } from '../client/src/lead-url';
 import { splitByKind, teamShare } from '../client/src/team-split';
-import { columnsFor, paginate, parsePaging } from '../client/src/wall-pages';
+import { TILE_MIN_HEIGHT_U, columnsFor, paginate, parsePaging, rowsThatFit } from '../client/src/wall-pages';
 import { emptyValues, nearestRank, type HistoryPoint, type TeamMetrics } from '../contracts/metrics-snapshot';
 
 const TARGET = 600;
@@ -164,6 +164,15 @@ describe('wall paging', () => {
     );
     expect(paginate([1, 2, 3, 4, 5, 6, 7], 6).map((p) => p.length)).toEqual([4, 3]);
     expect([1, 3, 4, 6, 9, 12].map(columnsFor)).toEqual([1, 3, 2, 3, 3, 4]);
+  });
+
+  it('counts the rows of readable tiles a grid holds, the same at 1080p and 4K, never none', () => {
+    // A row is TILE_MIN_HEIGHT_U units and a gap of 0.9 (1 unit = 19.2 px at 1080p); the last row needs no gap.
+    const row = (TILE_MIN_HEIGHT_U + 0.9) * 19.2;
+    expect(rowsThatFit(2 * row - 17, 1920, 1080)).toBe(2);
+    expect(rowsThatFit(2 * (2 * row - 17), 3840, 2160)).toBe(2);
+    expect(rowsThatFit(2 * row - 18, 1920, 1080)).toBe(1);
+    expect(rowsThatFit(10, 1920, 1080)).toBe(1);
   });
 });
 
