@@ -13,21 +13,22 @@ import { StatusIcon } from './Icons';
 /** Rows shown at most; the rest are counted. */
 const MAX_ROWS = 3;
 
-export function AlertBanner() {
+/** `flashing`: ids of the rows to flash now (the wall's sound, AlertSound.tsx). */
+export function AlertBanner({ flashing }: { flashing?: ReadonlySet<string> } = {}) {
   const ids = useOps(useShallow(selectFiringAlertIds));
   if (ids.length === 0) return null;
   const shown = ids.slice(0, MAX_ROWS);
   return (
     <section className="alert-banner" role="alert" aria-label="Demand-peak alerts firing" data-testid="alert-banner">
       {shown.map((id) => (
-        <AlertRow key={id} id={id} />
+        <AlertRow key={id} id={id} flashing={flashing?.has(id) ?? false} />
       ))}
       {ids.length > shown.length && <p className="alert-more">+{ids.length - shown.length} more alerts firing</p>}
     </section>
   );
 }
 
-function AlertRow({ id }: { id: string }) {
+function AlertRow({ id, flashing }: { id: string; flashing: boolean }) {
   const alert = useOps(selectAlert(id));
   const requests = useOps(useShallow(selectRequestsForAlert(id)));
   if (!alert) return null;
@@ -37,7 +38,7 @@ function AlertRow({ id }: { id: string }) {
   const covered = guidance?.status === 'covered';
   const acks = acknowledgementHistory(alert);
   return (
-    <div className={`alert-row${covered ? ' is-covered' : ''}`} data-alert={alert.id} data-queue={alert.queue} data-status={guidance?.status ?? 'firing'}>
+    <div className={`alert-row${covered ? ' is-covered' : ''}${flashing ? ' is-flashing' : ''}`} data-alert={alert.id} data-queue={alert.queue} data-status={guidance?.status ?? 'firing'}>
       <div className="alert-line alert-head">
         <StatusIcon level={covered ? 'amber' : 'red'} />
         <strong className="alert-queue">{alert.queue_name}</strong>

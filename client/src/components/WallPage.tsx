@@ -9,6 +9,7 @@ import { useSearch } from '../router';
 import { useOps } from '../store';
 import { paginate, parsePaging } from '../wall-pages';
 import { AlertBanner } from './AlertBanner';
+import { SoundControl, useAlertSound } from './AlertSound';
 import { Header } from './Header';
 import { QueueGrid } from './QueueGrid';
 import { StaleBanner } from './StaleBanner';
@@ -24,17 +25,19 @@ export function WallPage() {
   const pages = useMemo(() => paginate(queueIds, paging.perPage), [queueIds, paging.perPage]);
   const page = useRotation(pages.length, paging.rotateSeconds);
   useFullScreenOnFirstGesture();
+  const sound = useAlertSound(search);
   const refused = useOps((s) => s.authError !== null && s.snapshot === null);
   if (refused) return <TokenNeeded />;
   return (
     <div className={`wall${stale ? ' wall-stale' : ''}`}>
       <Header page={pages.length > 1 ? { index: page, count: pages.length } : undefined} />
       <StaleBanner />
-      <AlertBanner />
+      <AlertBanner flashing={sound.flashing} />
       <main className="wall-main">
         <QueueGrid queueIds={pages[page] ?? []} perPage={Math.max(...pages.map((p) => p.length), 1)} />
         <TrendChart />
       </main>
+      <SoundControl sound={sound} />
     </div>
   );
 }
