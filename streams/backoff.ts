@@ -1,6 +1,7 @@
 /**
  * The one retry schedule of the codebase: capped exponential backoff with jitter over the upper
- * half of each step. Used by the write coalescer, both event logs' consumers and webhook delivery.
+ * half of each step, and the sleep between attempts that a stop cuts short. Used by the write
+ * coalescer, both event logs' consumers, and partner and chat webhook delivery.
  */
 
 export interface BackoffPolicy {
@@ -14,4 +15,25 @@ export interface BackoffPolicy {
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(Math.max(attempt, 1) - 1, 30));
   return Math.round(step * (0.5 + random() / 2));
+}
+
+/** Sleeps between attempts that a stop can cut short: `wakeAll()` ends every sleep at once. */
+export class Sleeper {
+  private readonly sleeping = new Set<() => void>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of this.sleeping) wake();
+  }
 }

@@ -10,7 +10,7 @@
 import type { Clock } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { CapacityRequest, CapacityWebhook } from '../../contracts/alerts.js';
-import { backoffDelay } from '../../streams/backoff.js';
+import { backoffDelay, Sleeper } from '../../streams/backoff.js';
 import { postSigned, type DeliveryPolicy } from './webhook-delivery.js';
 
 /** What the delivery loop reads and reports (capacity-rounds.ts implements it). */
@@ -44,7 +44,7 @@ export interface CapacityDeliveryOptions {
 
 export class CapacityDelivery {
   private readonly running = new Set<Promise<void>>();
-  private readonly sleeps = new Set<() => void>();
+  private readonly sleeper = new Sleeper();
   private readonly shutdown = new AbortController();
 
   constructor(private readonly o: CapacityDeliveryOptions) {}
@@ -70,7 +70,7 @@ export class CapacityDelivery {
   /** Cuts attempts in flight and waits short; the requests stay `delivering` for a restart to resume. */
   async close(): Promise<void> {
     this.shutdown.abort();
-    for (const wake of this.sleeps) wake();
+    this.sleeper.wakeAll();
     await this.idle();
   }
 
@@ -111,21 +111,10 @@ export class CapacityDelivery {
       }
       await progress.failed(id, outcome.error);
       this.o.logger.warn({ request: id, partner: r.partner, attempt, error: outcome.error, retry_in_ms: delay }, 'capacity request delivery failed; retrying');
-      await this.sleep(delay);
+      await this.sleeper.sleep(delay);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeps.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeps.add(wake);
-    });
-  }
 }
 
 /** What the partner receives: exactly the SPEC section 6 body. */

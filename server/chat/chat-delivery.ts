@@ -8,7 +8,7 @@
  * `send` returns at once: alerting never waits for a chat tool.
  */
 import type { Clock } from '../../contracts/clock.js';
-import { backoffDelay } from '../../streams/backoff.js';
+import { backoffDelay, Sleeper } from '../../streams/backoff.js';
 import { postSigned, type DeliveryPolicy } from '../capacity/webhook-delivery.js';
 
 export interface ChatPost {
@@ -38,7 +38,7 @@ export type ChatOutcome = 'delivered' | 'refused' | 'gave_up' | 'no_secret' | 's
 
 export class ChatDelivery {
   private readonly lines = new Map<string, { waiting: ChatPost[]; running: Promise<void> | undefined }>();
-  private readonly sleeps = new Set<() => void>();
+  private readonly sleeper = new Sleeper();
   private readonly shutdown = new AbortController();
 
   constructor(private readonly o: ChatDeliveryOptions) {}
@@ -64,7 +64,7 @@ export class ChatDelivery {
   /** Cuts attempts in flight and retries short; waiting messages are not sent. */
   async close(): Promise<void> {
     this.shutdown.abort();
-    for (const wake of this.sleeps) wake();
+    this.sleeper.wakeAll();
     await this.idle();
   }
 
@@ -110,19 +110,8 @@ export class ChatDelivery {
       }
       const delay = backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, this.o.random);
       logger.warn({ team: post.team, message: post.id, attempt, error: outcome.error, retry_in_ms: delay }, 'chat message delivery failed; retrying');
-      await this.sleep(delay);
+      await this.sleeper.sleep(delay);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeps.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeps.add(wake);
-    });
-  }
 }
