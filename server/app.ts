@@ -199,7 +199,7 @@ export function createApp(deps: AppDeps): App {
   api.use(meRouter(access));
   if (deps.capacityStore) api.use(scorecardRouter({ config, store, capacityStore: deps.capacityStore, access, clock }));
   api.use(whatIfRouter({ config, store, access, clock, retentionDays: deps.retentionDays }));
-  api.use(whatIfSetupRouter({ config, store, access, clock }));
+  api.use(whatIfSetupRouter({ config, store, access, clock, retentionDays: deps.retentionDays }));
   api.use((_req, res) => {
     res.status(404).json({ error: 'no such API call' });
   });

@@ -149,6 +149,30 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
     expect(await second.applyPartitions!([batch(fresh, 0)])).toEqual({ applied: fresh.length, duplicates: 0 });
   });
 
+  it('writes a batch once when its INSERT was stored but failed on our side, and the write is tried again', async () => {
+    const database = uniqueName('ops_test');
+    const connection = await target.connect();
+    // Fault injection over the real connection: the first INSERT reaches ClickHouse, then the call fails (a timeout).
+    const insert = connection.insertTsv.bind(connection);
+    let failNext = true;
+    connection.insertTsv = async (table, columns, payload) => {
+      await insert(table, columns, payload);
+      if (failNext) {
+        failNext = false;
+        throw new Error('timed out waiting for the answer');
+      }
+    };
+    const store = await openClickHouseStore({ connection, database, config: refConfig });
+    stores.push(store);
+    const events = lifecycles('t', 40);
+    const engine = new MetricsEngine(refConfig);
+    for (const e of events) engine.apply(e);
+    await expect(store.applyPartitions!([batch(events, 0)])).rejects.toThrow('timed out');
+    // The coalescer tries the same batch again.
+    expect(await store.applyPartitions!([batch(events, 0)])).toEqual({ applied: 0, duplicates: events.length });
+    await expectSame(store, engine);
+  });
+
   it('keeps any text an event id may hold, through the TabSeparated insert', async () => {
     const database = uniqueName('ops_test');
     const store = await open(database);
@@ -183,7 +207,7 @@ describeOnClickHouse(targets, 'ClickHouse store owning partitions', (target) => 
     await connection.command(sql`INSERT INTO ${db}.window_facts (queue, team, fact, at, wait_ms, n) SELECT 'registration', '', 2, ${created + 60_000}, 0, 1`);
     await connection.command(sql`INSERT INTO ${db}.minute_counts (queue, minute, arrivals, completions, leaves) SELECT 'registration', ${Math.floor(created / 60_000)}, 2, 0, 0`);
     await connection.command(sql`INSERT INTO ${db}.minute_counts (queue, minute, arrivals, completions, leaves) SELECT 'registration', ${Math.floor((created + 60_000) / 60_000)}, 0, 1, 1`);
-    expect(await migrate(connection, database)).toEqual(['004_owned_partitions.sql', '005_period_history.sql']);
+    expect(await migrate(connection, database)).toEqual(['004_owned_partitions.sql', '005_period_history.sql', '006_drop_former_tables.sql']);
     await connection.close();
 
     const engine = new MetricsEngine(refConfig);

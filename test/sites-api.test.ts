@@ -189,6 +189,9 @@ describe('sites', () => {
     expect(firing((await get('/api/alerts', TOKENS.lakeside)).body.alerts)).toEqual(['registration-lakeside']);
     expect(firing((await get('/api/alerts?site=st-annes')).body.alerts)).toEqual(['registration-st-annes']);
     expect((await get('/api/alerts?site=st-annes', TOKENS.lakeside)).status).toBe(403);
+    // A repeated site is refused, as /api/metrics refuses it, not read as every site.
+    const twice = await get('/api/alerts?site=st-annes&site=lakeside');
+    expect({ status: twice.status, body: twice.body }).toEqual({ status: 400, body: { error: 'site: one site id' } });
     const byQueue = (queue: string) => all.find((a) => a.queue === queue)!.id;
     const ack = (id: string, token: string) => request(url).post(`/api/alerts/${id}/ack`).set(auth(token)).send({});
     expect((await ack(byQueue('registration-st-annes'), TOKENS.lakeside)).status).toBe(403);

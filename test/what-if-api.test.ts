@@ -103,7 +103,9 @@ describe('POST /api/what-if on the durable embedded product', () => {
     expect(res.body.calibration.queues.map((q: { queue: string }) => q.queue)).toEqual(['billing', 'docs']);
     const [cb, cd] = res.body.calibration.queues;
     expect(cb.recorded_sla_attainment).toBeCloseTo(2 / 3, 12);
-    expect(cb.replayed_sla_attainment).toBeGreaterThanOrEqual(0);
+    // Replayed as recorded: at least 2 agents all period, tasks minutes apart and held 5-7 min, so
+    // none waits for an agent: every replayed task is within its 600 s target.
+    expect(cb.replayed_sla_attainment).toBe(1);
     expect(cd).toEqual({ queue: 'docs', recorded_sla_attainment: null, replayed_sla_attainment: null });
     // As recorded: in-house 2 h x 30, partner-p1 1 h x 20.
     expect(billing(res.body, 'as recorded')).toMatchObject({ tasks: 4, agent_hours_inhouse: 2, agent_hours_partner: 1, cost: 80 });

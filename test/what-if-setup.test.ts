@@ -2,7 +2,9 @@
  * `GET /api/what-if/setup`: the period to the current minute, which queues are sensitive, and the
  * presets worked out by hand from arrivals per minute; lead only; 400 naming `period`.
  */
+import pino from 'pino';
 import request from 'supertest';
+import { createProduct } from '../server/product.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../contracts/config.js';
 import { emptyValues, type MetricsHistory } from '../contracts/metrics-snapshot.js';
@@ -88,6 +90,21 @@ describe('the what-if setup', () => {
       const bad = await request(h.url).get('/api/what-if/setup?period=30d').set('Authorization', `Bearer ${TOKENS.lead}`);
       expect(bad.status).toBe(400);
       expect(bad.body.error).toMatch(/period/);
+    });
+
+    it('refuses a period longer than the retention, which the what-if could not replay', async () => {
+      const product = await createProduct({ config: configWithAccess(refConfig), logger: pino({ level: 'silent' }), clock: () => REF_NOW, retentionDays: 3 });
+      try {
+        const url = await product.listen(0, '127.0.0.1');
+        const week = await request(url).get('/api/what-if/setup?period=7d').set('Authorization', `Bearer ${TOKENS.lead}`);
+        expect({ status: week.status, body: week.body }).toEqual({
+          status: 400,
+          body: { error: 'period: longer than the retention period (3 days): POST /api/what-if could not replay it' },
+        });
+        expect((await request(url).get('/api/what-if/setup?period=24h').set('Authorization', `Bearer ${TOKENS.lead}`)).status).toBe(200);
+      } finally {
+        await product.stop();
+      }
     });
   });
 });

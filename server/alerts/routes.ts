@@ -17,6 +17,8 @@ import { ackRequestSchema, type AlertsResponse, type CapacityRequestsResponse } 
  * limited to sites the queues of those sites; `?site=` narrows further to one site's queues.
  */
 export function visibleQueues(config: OpsConfig, principal: Principal, site: unknown): Set<string> | undefined {
+  // NOTE: `?site=a&site=b` arrives as an array: refused, as /api/metrics refuses it, not read as "all".
+  if (site !== undefined && typeof site !== 'string') throw new DomainError('invalid', 'site: one site id');
   const requested = typeof site === 'string' ? site : undefined;
   const problem = siteProblem(config, principal, requested);
   if (problem) throw new DomainError(problem.kind, problem.message);

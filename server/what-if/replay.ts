@@ -4,6 +4,7 @@
  * agent-hours, cost) with totals; `calibrate` replays the recorded scenario against what was
  * measured. Pure and deterministic for a seed: the route gathers the period from the store.
  */
+import { nearestRank as nearestRankOf } from '../../contracts/metrics-snapshot.js';
 import { DomainError } from '../../contracts/errors.js';
 import { isOpaqueId, NAME_NOT_SHOWN } from '../../contracts/issues.js';
 import { staffQueue } from './agents-on-duty.js';
@@ -115,9 +116,8 @@ function replayOne(period: RecordedPeriod, p: PreparedQueue, choice: QueueScenar
 
 /** Nearest-rank percentile of ascending waits, to 0.1 s; null when empty or when it lands on a task never started. */
 export function nearestRank(sortedWaits: Float64Array, p: number): number | null {
-  if (sortedWaits.length === 0) return null;
-  const value = sortedWaits[Math.max(1, Math.ceil(p * sortedWaits.length)) - 1];
-  return Number.isFinite(value) ? round(value, 1) : null;
+  const value = nearestRankOf(sortedWaits, p);
+  return value !== null && Number.isFinite(value) ? round(value, 1) : null;
 }
 
 function totalsOf(queues: readonly QueueOutcome[]): ScenarioTotals {

@@ -20,6 +20,8 @@ export interface WhatIfSetupDeps {
   store: Pick<MetricsStore, 'history'>;
   access: AccessControl;
   clock: () => number;
+  /** RETENTION_DAYS (default 35): a period reaching past it could not be replayed. */
+  retentionDays?: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -31,6 +33,10 @@ export function whatIfSetupRouter(deps: WhatIfSetupDeps): express.Router {
     const query = whatIfSetupQuerySchema.safeParse(req.query);
     if (!query.success) {
       return next(new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH })));
+    }
+    const days = deps.retentionDays ?? 35;
+    if (WHAT_IF_PERIOD_MS[query.data.period] > days * 24 * 3600_000) {
+      return next(new DomainError('invalid', `period: longer than the retention period (${days} days): POST /api/what-if could not replay it`));
     }
     whatIfSetup(deps, query.data.period, principalQueues(deps.config, req.principal!))
       .then((setup) => res.json(setup))

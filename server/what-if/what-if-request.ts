@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../../contracts/errors.js';
-import { describeIssues } from '../../contracts/issues.js';
+import { describeIssues, MAX_REASON_LENGTH } from '../../contracts/issues.js';
 
 /** The longest period one request may replay. */
 export const MAX_WHAT_IF_DAYS = 31;
@@ -55,6 +55,6 @@ export type WhatIfRequest = z.infer<typeof whatIfRequestSchema>;
 /** Parses a request body; throws DomainError('invalid') naming each offending field. */
 export function parseWhatIfRequest(body: unknown): WhatIfRequest {
   const parsed = whatIfRequestSchema.safeParse(body);
-  if (!parsed.success) throw new DomainError('invalid', describeIssues(parsed.error.issues, { subject: 'body', input: body }));
+  if (!parsed.success) throw new DomainError('invalid', describeIssues(parsed.error.issues, { subject: 'body', input: body, maxLength: MAX_REASON_LENGTH }));
   return parsed.data;
 }

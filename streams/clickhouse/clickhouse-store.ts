@@ -76,6 +76,12 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const ends = new Map<string, Promise<ReadonlyMap<number, number>>>();
   let lookedUp = 0;
 
+  /** Drops what is held of a partition: it is loaded from ClickHouse again at its next batch. */
+  function forget(key: string): void {
+    owned.delete(key);
+    loaded.delete(key);
+  }
+
   function partitionOf(topic: string, partition: number): Promise<OwnedPartition> {
     const key = `${topic}|${partition}`;
     let loading = owned.get(key);
@@ -184,7 +190,15 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       });
     }
     const { payload } = rows.finish();
-    await connection.insertTsv(sql`${db}.ingest_v2`, INGEST_COLUMNS, payload);
+    try {
+      await connection.insertTsv(sql`${db}.ingest_v2`, INGEST_COLUMNS, payload);
+    } catch (err) {
+      // TRICKY: an INSERT that failed on our side (a timeout, a lost connection) may still have been
+      // stored. The partitions are loaded again before the retry, so the offsets stored with it make
+      // a stored batch a replay rather than a second write.
+      for (const b of batches) forget(`${b.topic}|${b.partition}`);
+      throw err;
+    }
     for (const commit of commits) commit();
     return { applied, duplicates };
   }
@@ -205,12 +219,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
 
     assign(topic, partitions, partitionEnds) {
       const keep = new Set(partitions.map((p) => `${topic}|${p}`));
-      for (const key of [...owned.keys()]) {
-        if (key.startsWith(`${topic}|`) && !keep.has(key)) {
-          owned.delete(key);
-          loaded.delete(key);
-        }
-      }
+      for (const key of [...owned.keys()]) if (key.startsWith(`${topic}|`) && !keep.has(key)) forget(key);
       ends.set(topic, partitionEnds);
     },
 

@@ -134,7 +134,7 @@ export async function loadPartition(
       SELECT ${STATE_COLUMNS} FROM ${db}.open_tasks
       WHERE part IN ${parts} AND sign = 1 AND (part, task_id) IN (
         SELECT part, task_id FROM ${db}.open_tasks WHERE part IN ${parts} GROUP BY part, task_id HAVING sum(sign) > 0)`),
-    connection.query<{ t: string }>(sql`SELECT task_id AS t FROM ${db}.task_states WHERE part IN ${parts}`),
+    connection.query<{ t: string }>(sql`SELECT DISTINCT task_id AS t FROM ${db}.task_states WHERE part IN ${parts}`),
   ]);
   let written = offsets.length > 0 ? Number(offsets[0].o) : -1;
   if (end !== undefined && written >= end) {

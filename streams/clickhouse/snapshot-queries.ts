@@ -16,7 +16,7 @@ import { ident, inList, Sql, sql } from './sql.js';
 const rows = <T>(connection: ClickHouseConnection, query: Sql): Promise<T[]> => connection.query<T>(query);
 
 /** `transform(queue, ids, values, 0)`: a per-queue constant from the config, as SQL. */
-function perQueue(config: OpsConfig, value: (targetSeconds: number) => number): Sql {
+export function perQueue(config: OpsConfig, value: (targetSeconds: number) => number): Sql {
   const ids = config.queues.map((q) => q.id);
   const values = config.queues.map((q) => value(q.sla.target_seconds));
   return sql`toInt64(transform(queue, ${ids}, ${values}, 0))`;

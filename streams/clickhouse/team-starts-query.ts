@@ -10,6 +10,7 @@ import type { OpsConfig } from '../../contracts/config.js';
 import type { TeamStarts } from '../metrics-store.js';
 import { FACT } from './batch-rows.js';
 import type { ClickHouseConnection } from './clickhouse-port.js';
+import { perQueue } from './snapshot-queries.js';
 import { ident, sql } from './sql.js';
 
 type TeamStartsRow = { queue: string; team: string; starts: number; attained: number; waits: number[] };
@@ -17,13 +18,11 @@ type TeamStartsRow = { queue: string; team: string; starts: number; attained: nu
 /** First starts at `at` in (fromMs, toMs] per queue and team (team '' rows, the queue's own, left out). */
 export async function readTeamStarts(connection: ClickHouseConnection, database: string, config: OpsConfig, fromMs: number, toMs: number): Promise<TeamStarts[]> {
   const db = ident(database);
-  const ids = config.queues.map((q) => q.id);
-  const targets = config.queues.map((q) => q.sla.target_seconds * 1000);
   // The waits come back whole (sorted, each repeated by its count), as the history query takes them:
   // the nearest ranks are then taken exactly as on the embedded store.
   const rows = await connection.query<TeamStartsRow>(sql`
     SELECT queue, team, toInt64(count()) AS starts,
-      toInt64(countIf(wait_ms <= toInt64(transform(queue, ${ids}, ${targets}, 0)))) AS attained,
+      toInt64(countIf(wait_ms <= ${perQueue(config, (t) => t * 1000)})) AS attained,
       arraySort(groupArray(wait_ms)) AS waits
     FROM (
       SELECT queue, team, wait_ms, sum(n) AS c FROM ${db}.aggregates

@@ -121,9 +121,10 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.stream_offsets_mv TO {db}.stream_off
 
 -- What an earlier version stored moves over once: the four aggregate tables into `aggregates`, the
 -- task states into `task_states` and, when open, `open_tasks`, with part 65535 (their partition
--- was not recorded; the worker that owns a partition reads them and keeps the ones whose task id
--- the partitioner gives it). Then the old ingest path goes. The raw events and staffing stay where
--- they are. Each copy runs only while its target holds nothing of its kind, so a migration cut
+-- was not recorded; every worker reads them with its own partitions: a worker holds the former open
+-- tasks once per partition it owns, a bounded set that shrinks as they close, and a task's events
+-- reach only the worker that owns its key). Then the old ingest path goes; the tables copied from
+-- are dropped by migration 006. The raw events and staffing stay where they are. Each copy runs only while its target holds nothing of its kind, so a migration cut
 -- short copies nothing twice when it runs again.
 DROP TABLE IF EXISTS {db}.events_mv;
 DROP TABLE IF EXISTS {db}.task_state_mv;
@@ -152,9 +153,3 @@ INSERT INTO {db}.task_states
 INSERT INTO {db}.open_tasks
   SELECT 65535, task_id, queue, created_at, created_by, start_at, start_team, started_by, completed_at, cancelled_at, arrayFilter(x -> x != '', [created_by, started_by]), version, 1
   FROM {db}.task_state FINAL WHERE completed_at IS NULL AND cancelled_at IS NULL AND (SELECT count() FROM {db}.open_tasks) = 0;
-
-DROP TABLE IF EXISTS {db}.window_facts;
-DROP TABLE IF EXISTS {db}.open_counts;
-DROP TABLE IF EXISTS {db}.waiting;
-DROP TABLE IF EXISTS {db}.minute_counts;
-DROP TABLE IF EXISTS {db}.task_state;
