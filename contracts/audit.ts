@@ -1,9 +1,10 @@
 /**
  * The audit trail contract (SPEC section 10): who did what to what, and when. Every
- * acknowledgement, capacity request, partner answer, escalation, delivery give-up and expiry,
- * start-up (with its config digest) and burst of failed authentication is one record. Records are
- * appended, never changed; a second acknowledgement is a second record. One discriminated union
- * on `action`, each with its own `details`; `z.infer` for the types.
+ * acknowledgement, capacity request, partner answer, escalation, delivery give-up (of a capacity
+ * request or a chat message) and expiry, start-up (with its config digest) and burst of failed
+ * authentication is one record. Records are appended, never changed; a second acknowledgement is
+ * a second record. One discriminated union on `action`, each with its own `details`; `z.infer`
+ * for the types.
  */
 import { z } from 'zod';
 import { ROLES } from './config.js';
@@ -18,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'capacity.escalated',
   'capacity.undeliverable',
   'capacity.expired',
+  'chat.undeliverable',
   'server.started',
   'auth.failed_burst',
 ] as const;
@@ -80,6 +82,11 @@ export const auditRecordSchema = z.discriminatedUnion('action', [
     ...common,
     action: z.literal('capacity.expired'),
     details: z.looseObject({ ...capacityDetails, respond_by: instant }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('chat.undeliverable'),
+    details: z.looseObject({ team: z.string(), message_id: z.string(), attempts: z.int(), last_error: z.string().nullable() }),
   }),
   z.strictObject({
     ...common,

@@ -12,7 +12,7 @@ import { createSimulator, type Simulator } from '../seed/simulator.js';
 import type { Alerting } from './alerts/alerting.js';
 import { createAlerting, type AlertingDeps } from './alerts/create-alerting.js';
 import { createApp, type App } from './app.js';
-import { productVersion, recordAuthBurst, startRecord } from './audit/audit-records.js';
+import { chatGiveUpRecord, productVersion, recordAuthBurst, startRecord } from './audit/audit-records.js';
 import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
 import { embeddedLeadership, kafkaLeadership, type LeadershipWiring } from './leadership/several-servers.js';
@@ -123,7 +123,19 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   });
   countCapacityChanges(alerting, telemetry);
   const leadership = seat.leadership;
-  const chat = startChatNotices({ config, alerting, leading: () => leadership.leading(), secret: (name) => secrets.get(name), clock, logger: logger.child({ component: 'chat' }), ...deps.chat });
+  const chat = startChatNotices({
+    config,
+    alerting,
+    leading: () => leadership.leading(),
+    secret: (name) => secrets.get(name),
+    clock,
+    logger: logger.child({ component: 'chat' }),
+    onGiveUp: (giveUp) =>
+      void engines.auditLog.append([chatGiveUpRecord(giveUp, clock, ids)]).catch((err: unknown) =>
+        logger.error({ err, team: giveUp.team, message: giveUp.messageId }, 'a chat message given up on was NOT recorded on the audit trail'),
+      ),
+    ...deps.chat,
+  });
   registerLeaderGauge(telemetry.registry, seat.leadership);
 
   const app = createApp({

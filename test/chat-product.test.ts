@@ -6,6 +6,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../contracts/config.js';
+import type { AuditRecord } from '../contracts/audit.js';
 import type { OpsEvent } from '../contracts/events.js';
 import { createProduct, type Product } from '../server/product.js';
 import { chatSecret, startChatReceiver, type ChatReceiver } from './support/chat-receiver.js';
@@ -67,4 +68,27 @@ it('the leading product tells each team of its own queue once when the peak fire
   expect(a.delivered().map((r) => r.json.text)).toEqual([expect.stringMatching(/^Insurance: alert firing, short \d+ agents \(needs \d+, has 3\)\.\nLead view: https:\/\/ops\.example\.org\/lead\/queues\/insurance$/)]);
   expect(b.delivered().map((r) => r.json.text)).toEqual([expect.stringMatching(/^Registration: alert firing, short \d+ agents/)]);
   expect([...a.requests, ...b.requests].every((r) => r.verified)).toBe(true);
+});
+
+it('puts a chat message the receiver refuses on the audit trail, as a capacity give-up is', async () => {
+  const alert = product.alerting.alerts().find((x) => x.queue === 'registration' && x.state !== 'resolved')!;
+  b.failNext(410);
+  await product.alerting.acknowledge(alert.id, { name: 'lead-anna', role: 'lead' }, undefined);
+  await product.chat.delivery.idle();
+  const refused = b.requests.at(-1)!;
+  expect(refused.status).toBe(410);
+  // NOTE: the record is appended after the give-up, without being awaited by the delivery.
+  let records: AuditRecord[] = [];
+  for (let i = 0; i < 100 && records.length === 0; i++) {
+    records = await product.auditLog.query({ action: 'chat.undeliverable', limit: 10 });
+    if (records.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(records).toEqual([
+    expect.objectContaining({
+      actor: 'system',
+      role: 'system',
+      target: refused.id,
+      details: { team: 'inhouse-b', message_id: refused.id, attempts: 1, last_error: 'the partner refused the webhook: HTTP 410' },
+    }),
+  ]);
 });

@@ -126,6 +126,23 @@ export function recordAuthBurst(audit: AuditLog, clock: Clock, ids: IdSource, ad
   return audit.append([record]);
 }
 
+/**
+ * `chat.undeliverable`: a team's chat message was given up on after `attempts` (retries ran out,
+ * or the receiver refused it), at the instant of the give-up.
+ */
+export function chatGiveUpRecord(give: { team: string; messageId: string; attempts: number; lastError: string | null }, clock: Clock, ids: IdSource): AuditRecord {
+  return stamp(
+    {
+      ...actorFields(SYSTEM),
+      action: 'chat.undeliverable',
+      target: give.messageId,
+      details: { team: give.team, message_id: give.messageId, attempts: give.attempts, last_error: give.lastError },
+    },
+    ids,
+    clock(),
+  );
+}
+
 function actorFields(actor: AuditActor): { actor: string; role: AuditRole } {
   return { actor: actor.name, role: actor.role };
 }

@@ -31,6 +31,16 @@ export interface ChatDeliveryOptions {
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   /** Messages waiting per team (default 50). */
   maxQueued?: number;
+  /** Told of a message given up on (refused, or retries ran out): the audit trail records it. */
+  onGiveUp?(giveUp: ChatGiveUp): void;
+}
+
+/** A message that will not reach its team. */
+export interface ChatGiveUp {
+  team: string;
+  messageId: string;
+  attempts: number;
+  lastError: string | null;
 }
 
 /** What became of one message. */
@@ -102,10 +112,12 @@ export class ChatDelivery {
       if (this.shutdown.signal.aborted) return 'shut_down';
       if (outcome.kind === 'refused') {
         logger.warn({ team: post.team, message: post.id, error: outcome.error }, 'chat message refused by the receiver; not sent again');
+        this.o.onGiveUp?.({ team: post.team, messageId: post.id, attempts: attempt, lastError: outcome.error });
         return 'refused';
       }
       if (attempt >= policy.maxAttempts) {
         logger.error({ team: post.team, message: post.id, error: outcome.error, attempts: attempt }, 'chat message given up on');
+        this.o.onGiveUp?.({ team: post.team, messageId: post.id, attempts: attempt, lastError: outcome.error });
         return 'gave_up';
       }
       const delay = backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, this.o.random);

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import type { Alert } from '../../contracts/alerts.js';
 import { DEFAULT_DELIVERY, type DeliveryPolicy } from '../capacity/webhook-delivery.js';
-import { ChatDelivery, type ChatDeliveryOptions } from './chat-delivery.js';
+import { ChatDelivery, type ChatDeliveryOptions, type ChatGiveUp } from './chat-delivery.js';
 import { ChatNotifier } from './chat-notifier.js';
 
 export interface ChatNoticesDeps {
@@ -29,6 +29,8 @@ export interface ChatNoticesDeps {
   /** How often ended quiet hours are looked for (default 60 s). */
   checkEveryMs?: number;
   logger: ChatDeliveryOptions['logger'];
+  /** A message given up on: the audit trail records it. */
+  onGiveUp?(giveUp: ChatGiveUp): void;
 }
 
 export interface ChatNotices {
@@ -47,6 +49,7 @@ export function startChatNotices(d: ChatNoticesDeps): ChatNotices {
     random: d.random ?? Math.random,
     policy: { ...DEFAULT_DELIVERY, ...d.delivery },
     logger: d.logger,
+    onGiveUp: d.onGiveUp,
   });
   const notifier = new ChatNotifier({ config: d.config, clock: d.clock, leading: d.leading, send: (post) => delivery.send(post), logger: d.logger }, d.alerting.alerts());
   if (!notifier.enabled) return { notifier, delivery, close: () => delivery.close() };
