@@ -48,7 +48,7 @@ describeOnClickHouse(targets, 'the audit trail stored in ClickHouse (migration 0
   it('answers like the in-memory adapter: newest first, ties by id, each record once, text intact', async () => {
     const got = await clickhouse.query({ limit: 100 });
     expect(got).toEqual(await embedded.query({ limit: 100 }));
-    expect(got.map((r) => r.id)).toEqual(['a-08', 'a-07', 'a-09', 'a-06', 'a-05', 'a-04', 'a-03', 'a-02', 'a-01']);
+    expect(got.map((r) => r.id)).toEqual(['a-08', 'a-10', 'a-07', 'a-09', 'a-06', 'a-05', 'a-04', 'a-03', 'a-02', 'a-01']);
     const byId = new Map(records().map((r) => [r.id, r]));
     for (const r of got) expect(r).toEqual({ ...byId.get(r.id), at: new Date(Date.parse(byId.get(r.id)!.at)).toISOString() });
   });

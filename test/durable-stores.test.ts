@@ -35,7 +35,7 @@ describe('the SQLite audit log', () => {
   afterAll(() => data.close());
 
   it('answers any query like the in-memory adapter', async () => {
-    expect((await sqlite.query({ limit: 100 })).map((r) => r.id)).toEqual(['a-08', 'a-07', 'a-09', 'a-06', 'a-05', 'a-04', 'a-03', 'a-02', 'a-01']);
+    expect((await sqlite.query({ limit: 100 })).map((r) => r.id)).toEqual(['a-08', 'a-10', 'a-07', 'a-09', 'a-06', 'a-05', 'a-04', 'a-03', 'a-02', 'a-01']);
     const bound = fc.option(fc.integer({ min: T0 - MIN, max: T0 + 15 * MIN }), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(bound, bound, fc.option(fc.constantFrom(...AUDIT_ACTIONS), { nil: undefined }), fc.integer({ min: 1, max: 12 }), async (from, to, action, limit) => {

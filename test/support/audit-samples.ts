@@ -18,6 +18,7 @@ export function auditSamples(): AuditRecord[] {
     { id: 'a-05', at: iso(T0 + 2 * MIN), ...system, action: 'capacity.escalated', target: 'req-1', details: { ...capacity, state: 'partial', escalated_to: 'req-2' } },
     { id: 'a-06', at: iso(T0 + 5 * MIN + 1), ...system, action: 'capacity.undeliverable', target: 'req-2', details: { ...capacity, attempts: 3, last_error: 'HTTP 410' } },
     { id: 'a-07', at: iso(T0 + 12 * MIN), ...system, action: 'capacity.expired', target: 'req-3', details: { ...capacity, respond_by: iso(T0 + 12 * MIN) } },
+    { id: 'a-10', at: iso(T0 + 12 * MIN + 1), ...system, action: 'chat.undeliverable', target: 'chat-msg-1', details: { team: 'inhouse-rcm', message_id: 'chat-msg-1', attempts: 8, last_error: 'network: connect ECONNREFUSED' } },
     { id: 'a-08', at: iso(T0 + 13 * MIN), ...system, action: 'auth.failed_burst', target: '2001:db8::1', details: { address: '2001:db8::1', failures: 50, window_seconds: 60 } },
     { id: 'a-09', at: '2026-11-26T10:10:00.000+01:00', actor: 'open-access', role: 'open', action: 'alert.acknowledged', target: 'x', details: { queue: 'insurance', comment: null, state: 'pending' } },
   ];
