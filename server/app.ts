@@ -137,8 +137,13 @@ export function createApp(deps: AppDeps): App {
     '/readyz',
     handle(async (_req, res) => {
       const [bus, db] = await Promise.allSettled([log.ping(), store.ping()]);
-      const why = (r: PromiseSettledResult<void>) => (r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason));
-      const body = { status: bus.status === 'fulfilled' && db.status === 'fulfilled' ? 'ready' : 'not ready', bus: { kind: log.kind, state: why(bus) }, store: { kind: store.kind, state: why(db) } };
+      // NOTE: /readyz needs no token, so an engine's error (host names, paths) goes to the log, not the answer.
+      const why = (r: PromiseSettledResult<void>, engine: string) => {
+        if (r.status === 'fulfilled') return 'ok';
+        logger.warn({ err: r.reason, engine }, 'readiness: an engine did not answer');
+        return 'unavailable';
+      };
+      const body = { status: bus.status === 'fulfilled' && db.status === 'fulfilled' ? 'ready' : 'not ready', bus: { kind: log.kind, state: why(bus, 'event log') }, store: { kind: store.kind, state: why(db, 'store') } };
       res.status(body.status === 'ready' ? 200 : 503).json(body);
     }),
   );

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configWithAccess, startHarness, TOKENS, type Harness } from './support/harness.js';
 import { REF_NOW, refConfig } from './support/random-events.js';
@@ -123,5 +124,25 @@ describe('HTTP API on the embedded engine', () => {
     const prom = await request(h.url).get('/metrics');
     expect(prom.text).toMatch(/occ_events_accepted_total \d+/);
     expect(prom.text).toContain('occ_events_rejected_total{source="http"} 8');
+  });
+});
+
+describe('readiness with an engine down', () => {
+  it('answers 503 naming which engine, with its error in the log and not in the answer (no token needed)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const h = await startHarness(refConfig, () => REF_NOW, 60_000, logger);
+    try {
+      await h.log.close();
+      const ready = await request(h.url).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ status: 'not ready', bus: { kind: 'embedded', state: 'unavailable' }, store: { kind: 'embedded', state: 'ok' } });
+      expect(ready.text).not.toContain('closed');
+      expect(lines.map((l) => JSON.parse(l) as { msg: string; engine: string; err: { message: string } })).toContainEqual(
+        expect.objectContaining({ msg: 'readiness: an engine did not answer', engine: 'event log', err: expect.objectContaining({ message: 'event log is closed' }) }),
+      );
+    } finally {
+      await h.close();
+    }
   });
 });
