@@ -3,8 +3,8 @@
  * `npm run demo:surge` runs it (the simulator's weekday-morning surge, CLOCK_AT 09:05 UTC), alerts
  * evaluated every second with no hold time, its partners' webhooks on a fake partner this test
  * answers for over the real API. The banner says why the alert fired and what to do; once the
- * partners commit what is missing it reads "covered"; a lead's acknowledgement with a comment,
- * made on the lead view, reaches the wall.
+ * partners commit what is missing it reads "covered"; the lead view says the same in the same words;
+ * a lead's acknowledgement with a comment, made on the lead view, reaches the wall.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,13 @@ let server: ServerProcess;
 let browser: Browser;
 let partner: FakePartner;
 let wall: Page;
+let lead: Page;
+
+/** What the wall's row and the lead view's item of one alert say, part by part. */
+async function bothSay(id: string, part: string): Promise<[string, string]> {
+  const read = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
+  return [await read(wall, `.alert-row[data-alert="${id}"] [data-part="${part}"]`), await read(lead, `.alert-item[data-alert="${id}"] [data-part="${part}"]`)];
+}
 
 /** The shipped config with every partner's webhook on the fake partner, and tokens for each role. */
 function surgeConfig(webhookUrl: string): { config: object; env: Record<string, string> } {
@@ -83,6 +90,21 @@ describe('the alert banner during a surge', () => {
     await wall.screenshot({ path: join(SHOTS, 'wall-alert-firing.png') });
   }, 180_000);
 
+  it('the lead view says the same: firing, why, the asks and what to do', async () => {
+    const id = (await wall.locator('.alert-row').first().getAttribute('data-alert'))!;
+    lead = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await lead.goto(`${server.url}/lead#token=${TOKENS.lead}`);
+    const item = lead.locator(`.alert-item[data-alert="${id}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    // The alert may move on (asks answered, covered) while both are read: they must agree at some instant.
+    await poll(async () => [await item.getAttribute('data-status'), await wall.locator(`.alert-row[data-alert="${id}"]`).getAttribute('data-status')], 30_000).toEqual(['firing', 'firing']);
+    for (const part of ['status', 'action', 'asks']) {
+      await poll(async () => { const [onWall, onLead] = await bothSay(id, part); return onLead === onWall && onLead !== ''; }, 30_000).toBe(true);
+    }
+    expect((await bothSay(id, 'status'))[1]).toBe('Firing');
+    expect((await bothSay(id, 'reason'))[1]).toMatch(/^\d+ arrivals in 15 min, forecast \d+ · projected SLA \d+% \(goal \d+%\)$/);
+  }, 60_000);
+
   it('reads "covered" once the partners commit what is missing', async () => {
     // Answer every request as its partner would, accepting in full, until every firing alert is covered.
     await poll(async () => {
@@ -98,12 +120,21 @@ describe('the alert banner during a surge', () => {
     expect(await text(wall, '.alert-row [data-part="status"]')).toBe('Covered · recovering');
     expect(await text(wall, '.alert-row [data-part="action"]')).toMatch(/^Do: wait: \d+ agents? committed, arriving$/);
     expect(await text(wall, '.alert-row [data-part="asks"]')).toMatch(/^short \d+ agents? [=<] \d+ committed.*: asked \d+ · committed \d+/);
+    // The lead view no longer shows it as firing: covered, with the wall's words.
+    const id = (await row.getAttribute('data-alert'))!;
+    const item = lead.locator(`.alert-item[data-alert="${id}"]`);
+    await poll(() => item.getAttribute('data-status'), 10_000).toBe('covered');
+    expect(await item.getAttribute('data-state')).toBe('firing');
+    expect((await bothSay(id, 'status'))[1]).toBe('Covered · recovering');
+    for (const part of ['action', 'asks']) {
+      await poll(async () => { const [onWall, onLead] = await bothSay(id, part); return onLead === onWall; }, 10_000).toBe(true);
+    }
+    expect(await item.locator('.alert-state').getAttribute('class')).toContain('level-amber');
+    await item.screenshot({ path: join(SHOTS, 'lead-alert-covered.png') });
   }, 90_000);
 
   it('shows an acknowledgement made on the lead view with its comment, as the lead wrote it', async () => {
     const id = await wall.locator('.alert-row').first().getAttribute('data-alert');
-    const lead = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await lead.goto(`${server.url}/lead#token=${TOKENS.lead}`);
     const item = lead.locator(`.alert-item[data-alert="${id}"]`);
     await item.locator('input[aria-label="Comment (optional)"]').fill(COMMENT);
     await item.getByRole('button', { name: 'Acknowledge' }).click();

@@ -1,11 +1,20 @@
 /** The alert banner's words (client/src/alert-guidance-view.ts), worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { formatAlertReason, formatAlertStatus, formatAskTotal, formatPartnerAsk } from '../client/src/alert-guidance-view';
+import { alertPhase, formatAlertPhase, formatAlertReason, formatAlertStatus, formatAskTotal, formatPartnerAsk } from '../client/src/alert-guidance-view';
 
 describe('alert banner words', () => {
   it('names the state, covered reading as recovering; no guidance (an older server) fires', () => {
     expect(formatAlertStatus(undefined)).toBe('Firing');
     expect(formatAlertStatus({ status: 'covered' } as never)).toBe('Covered · recovering');
+  });
+
+  it('gives the lead view the same phase: a firing alert whose guidance is covered is covered', () => {
+    expect(alertPhase({ state: 'firing', guidance: { status: 'covered' } as never })).toBe('covered');
+    expect(alertPhase({ state: 'firing', guidance: { status: 'firing' } as never })).toBe('firing');
+    expect(alertPhase({ state: 'firing' })).toBe('firing');
+    expect(alertPhase({ state: 'pending' })).toBe('pending');
+    expect(alertPhase({ state: 'resolved' })).toBe('resolved');
+    expect(formatAlertPhase('resolved')).toBe('Resolved');
   });
 
   it('says why it fired: arrivals against forecast and projected SLA against goal', () => {

@@ -3,16 +3,32 @@
  * fired, what is asked of whom against the shortfall, and who acknowledged. Pure functions over the
  * `guidance` the server computes (server/alerts/alert-guidance.ts).
  */
-import type { Acknowledgement, PeakMeasures } from '../../contracts/alerts';
+import type { Acknowledgement, Alert, PeakMeasures } from '../../contracts/alerts';
 import type { AlertGuidance, PartnerAsk } from '../../contracts/alert-guidance';
 import { formatMinute } from './format';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const agents = (n: number) => `${n} agent${n === 1 ? '' : 's'}`;
 
+/** Where an alert stands on every screen: a firing alert whose committed agents meet the shortfall is covered. */
+export type AlertPhase = 'pending' | 'firing' | 'covered' | 'resolved';
+
+const PHASE_WORDS: Record<AlertPhase, string> = { pending: 'Pending', firing: 'Firing', covered: 'Covered · recovering', resolved: 'Resolved' };
+
+/** The alert's phase: its state, with a firing alert read as covered when its guidance says so. */
+export function alertPhase(alert: Pick<Alert, 'state' | 'guidance'>): AlertPhase {
+  if (alert.state === 'firing' && alert.guidance?.status === 'covered') return 'covered';
+  return alert.state;
+}
+
+/** The phase in words: "Pending", "Firing", "Covered · recovering", "Resolved". */
+export function formatAlertPhase(phase: AlertPhase): string {
+  return PHASE_WORDS[phase];
+}
+
 /** "Firing" or "Covered · recovering"; an alert without guidance (an older server) fires. */
 export function formatAlertStatus(guidance: AlertGuidance | undefined): string {
-  return guidance?.status === 'covered' ? 'Covered · recovering' : 'Firing';
+  return formatAlertPhase(guidance?.status === 'covered' ? 'covered' : 'firing');
 }
 
 /** Why it fired: "72 arrivals in 15 min, forecast 40 · projected SLA 61% (goal 90%)". */

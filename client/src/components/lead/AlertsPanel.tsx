@@ -1,6 +1,8 @@
 /**
- * The lead's alerts (SPEC sections 4 and 5): each demand-peak alert with its state and since
- * when, the queue, agents needed against staffed, every acknowledgement (who, when and why, oldest
+ * The lead's alerts (SPEC sections 4 and 5): each demand-peak alert with its state (firing, covered
+ * and recovering, or resolved, in the wall banner's words) and since when, the queue, agents needed
+ * against staffed, and while it is open the banner's guidance (why it fired, the asks per partner
+ * against the shortfall, what to do); every acknowledgement (who, when and why, oldest
  * first), an acknowledge button with an optional comment (`POST /api/alerts/:id/ack`; once
  * acknowledged, "Acknowledge again" adds to the history), and the timeline of the capacity
  * requests sent for it (partner, agents requested, each state seen and when).
@@ -17,11 +19,16 @@ import {
   selectAlert,
   selectRequestsForAlert,
 } from '../../alerts-view';
+import { alertPhase, formatAlertPhase, formatAlertReason, formatAskTotal, formatPartnerAsk, type AlertPhase } from '../../alert-guidance-view';
 import { acknowledgeAlert } from '../../api';
 import { formatMinute } from '../../format';
 import { messageOf } from '../../poller';
 import { useOps, useOpsStore } from '../../store';
-import type { Acknowledgement, CapacityRequest } from '../../../../contracts/alerts';
+import type { Acknowledgement, Alert, CapacityRequest } from '../../../../contracts/alerts';
+import './lead-alert-guidance.css';
+
+// NOTE: the wall banner's colours: covered is amber like pending, since agents are still arriving.
+const PHASE_LEVEL: Record<AlertPhase, 'red' | 'amber' | 'green'> = { firing: 'red', covered: 'amber', pending: 'amber', resolved: 'green' };
 
 /** `queue`: only that queue's alerts (a queue page); otherwise all the view's. */
 export function AlertsPanel({ token, queue }: { token: string | null; queue?: string }) {
@@ -48,12 +55,15 @@ function AlertItem({ id, token }: { id: string; token: string | null }) {
   if (!alert) return null;
   const { agents_needed, staffed_agents, time_to_breach_minutes } = alert.measures;
   const breach = alert.state === 'resolved' ? null : formatBreach(time_to_breach_minutes);
-  const level = alert.state === 'firing' ? 'red' : alert.state === 'pending' ? 'amber' : 'green';
+  const phase = alertPhase(alert);
+  const level = PHASE_LEVEL[phase];
   const acks = acknowledgementHistory(alert);
   return (
-    <li className={`alert-item level-${level}`} data-alert={alert.id} data-state={alert.state}>
+    <li className={`alert-item level-${level}`} data-alert={alert.id} data-state={alert.state} data-status={phase}>
       <div className="alert-item-head">
-        <span className={`alert-state level-${level}`}>{alert.state}</span>
+        <span className={`alert-state level-${level}`} data-part="status">
+          {formatAlertPhase(phase)}
+        </span>
         <strong>{alert.queue_name}</strong>
         <span className="alert-since">{formatAlertSince(alert)}</span>
         <span className="num" data-field="needs">
@@ -61,10 +71,36 @@ function AlertItem({ id, token }: { id: string; token: string | null }) {
         </span>
         {breach && <span className="num text-red">{breach}</span>}
       </div>
+      {alert.state !== 'resolved' && <Guidance alert={alert} />}
       <AckHistory acks={acks} />
       {alert.state !== 'resolved' && <AckForm alertId={alert.id} token={token} again={acks.length > 0} />}
       <CapacityTimeline requests={requests} />
     </li>
+  );
+}
+
+/** The wall banner's lines, in its words: why it fired, the asks against the shortfall, what to do. */
+function Guidance({ alert }: { alert: Alert }) {
+  const guidance = alert.guidance;
+  return (
+    <div className="alert-guidance">
+      <p data-part="reason">{formatAlertReason(alert.measures)}</p>
+      {guidance && (
+        <p data-part="asks">
+          <span className="num">{formatAskTotal(guidance)}</span>
+          {guidance.asks.map((a) => (
+            <span key={a.partner} className="alert-guidance-ask" data-partner={a.partner}>
+              {formatPartnerAsk(a)}
+            </span>
+          ))}
+        </p>
+      )}
+      {guidance && (
+        <p data-part="action" data-action={guidance.action.kind}>
+          <strong>Do:</strong> {guidance.action.text}
+        </p>
+      )}
+    </div>
   );
 }
 
