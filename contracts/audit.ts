@@ -1,10 +1,10 @@
 /**
  * The audit trail contract (SPEC section 10): who did what to what, and when. Every
  * acknowledgement, capacity request, partner answer, escalation, delivery give-up (of a capacity
- * request or a chat message) and expiry, start-up (with its config digest) and burst of failed
- * authentication is one record. Records are appended, never changed; a second acknowledgement is
- * a second record. One discriminated union on `action`, each with its own `details`; `z.infer`
- * for the types.
+ * request or a chat message) and expiry, start-up (with its config digest), burst of failed
+ * authentication and history import is one record. Records are appended, never changed; a second
+ * acknowledgement is a second record. One discriminated union on `action`, each with its own
+ * `details`; `z.infer` for the types.
  */
 import { z } from 'zod';
 import { ROLES } from './config.js';
@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'chat.undeliverable',
   'server.started',
   'auth.failed_burst',
+  'history.imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -102,6 +103,23 @@ export const auditRecordSchema = z.discriminatedUnion('action', [
     ...common,
     action: z.literal('auth.failed_burst'),
     details: z.looseObject({ address: z.string(), failures: z.int().min(1), window_seconds: z.number().positive() }),
+  }),
+  z.strictObject({
+    ...common,
+    action: z.literal('history.imported'),
+    details: z.looseObject({
+      format: z.string(),
+      /** SHA-256 (hex) of the bytes imported, and of the file's name when one was given: never the name itself. */
+      source_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      name_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+      records: z.int(),
+      events: z.int(),
+      accepted: z.int(),
+      duplicates: z.int(),
+      rejected: z.int(),
+      /** False when the import stopped half-way (what was stored before stays). */
+      complete: z.boolean(),
+    }),
   }),
 ]);
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
