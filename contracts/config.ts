@@ -91,6 +91,25 @@ const teamSchema = z.strictObject({
   chat: chatSchema.optional().describe('a chat channel (Slack-compatible incoming webhook) told when an alert on one of its queues fires, is covered or acknowledged, and resolves'),
 });
 
+/** `queue_by`: which element of a FHIR Task names its queue. */
+const QUEUE_BY = /^(code|identifier:\S{1,200})$/;
+
+const fhirSchema = z.strictObject({
+  queue_by: z
+    .string()
+    .regex(QUEUE_BY, 'must be "code" or "identifier:<system>"')
+    .default('code')
+    .describe('`code`: the first `Task.code.coding[].code` that `queues` maps; `identifier:<system>`: the value of the Task\'s identifier with that system'),
+  queues: z
+    .record(z.string().min(1).max(200), id)
+    .refine((m) => Object.keys(m).length > 0, 'must map at least one code or identifier value')
+    .describe('Task code (or identifier value) -> queue id; a Task that maps to no queue is refused, naming its code'),
+  owners: z
+    .record(z.string().min(1).max(200), id)
+    .default({})
+    .describe('`Task.owner.reference` (e.g. `Organization/northwind`) -> team id: the team that starts and completes the work'),
+});
+
 export const ROLES = ['viewer', 'lead', 'admin', 'ingest', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -114,6 +133,7 @@ export const configSchema = z
     queues: z.array(queueSchema).min(1).describe('the work queues'),
     teams: z.array(teamSchema).min(1).describe('in-house teams and outsourcing partners'),
     access: z.array(accessSchema).optional().describe('bearer tokens and their roles; without it the server runs open on 127.0.0.1 only'),
+    fhir: fhirSchema.optional().describe('FHIR Task ingest (`POST /fhir/Task`, `POST /fhir`): how a Task names its queue and its team; without it those calls answer 404'),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();
@@ -143,6 +163,13 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['teams', i, 'capacity'], message: 'only partner teams take capacity requests' });
       }
     });
+    // NOTE: the keys are the operator's own codes and references, not patient data: a message may name them.
+    for (const [key, queue] of Object.entries(cfg.fhir?.queues ?? {})) {
+      if (!queueIds.has(queue)) ctx.addIssue({ code: 'custom', path: ['fhir', 'queues', key], message: `"${key}" maps to unknown queue "${queue}"` });
+    }
+    for (const [key, team] of Object.entries(cfg.fhir?.owners ?? {})) {
+      if (!teamIds.has(team)) ctx.addIssue({ code: 'custom', path: ['fhir', 'owners', key], message: `"${key}" maps to unknown team "${team}"` });
+    }
     const names = new Set<string>();
     const hashes = new Set<string>();
     cfg.access?.forEach((a, i) => {
@@ -179,6 +206,8 @@ export type QueueConfig = ConfigFile['queues'][number];
 export type TeamConfig = ConfigFile['teams'][number];
 export type SiteConfig = NonNullable<ConfigFile['sites']>[number];
 export type AccessEntry = NonNullable<ConfigFile['access']>[number];
+/** How FHIR Tasks map to queues and teams (the config's `fhir`). */
+export type FhirMapping = NonNullable<ConfigFile['fhir']>;
 
 /** The validated configuration with lookup indexes. */
 export interface OpsConfig extends ConfigFile {

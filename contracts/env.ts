@@ -49,6 +49,8 @@ const serverSchema = sharedSchema.extend(simulatorSchema.shape).extend({
   /** ClickHouse database (default `ops`); lets tests and side-by-side setups keep theirs apart. */
   CLICKHOUSE_DATABASE: database.optional(),
   SIMULATOR: z.enum(['on', 'off']).optional(),
+  /** What the in-process simulator sends: our events (default), or FHIR Task notifications through the FHIR ingest. */
+  SIMULATOR_FORMAT: z.enum(['events', 'fhir']).default('events'),
   TICK_MS: whole(100, 60_000).default(1000),
   /** Start the product's clock at this instant (demos and tests); it then runs at real speed. */
   CLOCK_AT: instant.optional(),
@@ -90,6 +92,8 @@ export interface SimulatorEnv {
   backfillHours?: number;
   speed?: number;
   seed?: number;
+  /** `fhir`: the server's simulator sends FHIR Task notifications through the FHIR ingest (SIMULATOR_FORMAT). */
+  format?: 'events' | 'fhir';
 }
 
 /** Values that name other variables (webhook secrets, demo partner tokens) are looked up here. */
@@ -125,7 +129,7 @@ function lookup(source: Source): VariableLookup {
 /** The server's environment (SPEC section 7); throws naming each bad variable. */
 export function readServerEnv(source: Source = process.env): ServerEnv {
   const env = parse(serverSchema, source, 'environment');
-  return { ...env, SIMULATOR: env.SIMULATOR ?? (env.KAFKA_BROKERS ? 'off' : 'on'), simulator: simulatorPart(env), ...lookup(source) };
+  return { ...env, SIMULATOR: env.SIMULATOR ?? (env.KAFKA_BROKERS ? 'off' : 'on'), simulator: { ...simulatorPart(env), format: env.SIMULATOR_FORMAT }, ...lookup(source) };
 }
 
 /** The stream worker's environment; KAFKA_BROKERS and CLICKHOUSE_URL are required. */

@@ -27,6 +27,8 @@ import { meRouter } from './me-route.js';
 import { whatIfRouter } from './what-if/routes.js';
 import { errorHandler } from './http-errors.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
+import { createFhirIngest, type FhirIngest } from './fhir/fhir-ingest.js';
+import { fhirRouter } from './fhir/routes.js';
 import { createPush } from './push.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import type { SubscribeLimitPolicy } from './subscribe-limit.js';
@@ -73,6 +75,8 @@ export interface App {
   telemetry: Telemetry;
   access: AccessControl;
   push: ReturnType<typeof createPush>;
+  /** FHIR Task ingest (the `/fhir` routes' own function), when the config has a `fhir` mapping. */
+  fhir?: FhirIngest;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,8 @@ export function createApp(deps: AppDeps): App {
   const telemetry = deps.telemetry ?? createTelemetry();
   const access = new AccessControl(config);
   const ingest = createIngest({ config, log, store, clock, awaitVisible: deps.awaitVisible, retentionDays: deps.retentionDays });
+  // NOTE: one ingest for /api/events and /fhir, so an event in flight on one is a duplicate on the other.
+  const fhir = config.fhir && createFhirIngest({ config, mapping: config.fhir, ingest, clock, retentionDays: deps.retentionDays });
   const timer = deps.timer ?? systemClock;
   const authLimiter = new AuthLimiter({ policy: deps.authLimit, timer, logger, onBurst: deps.onAuthBurst });
 
@@ -209,6 +215,7 @@ export function createApp(deps: AppDeps): App {
     res.status(404).json({ error: 'no such API call' });
   });
   app.use('/api', api);
+  app.use(fhirRouter({ fhir, access, authLimiter, logger, telemetry }));
   for (const [path, handler] of Object.entries(deps.routes ?? {})) app.use(path, handler);
 
   const dist = deps.clientDist ?? CLIENT_DIST;
@@ -247,6 +254,7 @@ export function createApp(deps: AppDeps): App {
     telemetry,
     access,
     push,
+    fhir,
     async close() {
       for (const off of unsubscribe) off();
       await push.close();

@@ -66,21 +66,25 @@ export function createIngest(deps: IngestDeps) {
   // a minute of recent ids does.
   const recent = deps.awaitVisible ? undefined : new RecentIds(deps.clock);
   const inFlight = new Set<string>();
-  return async function ingest(items: BodyItem[]): Promise<IngestResponse> {
+  /** `onFresh` hears the item index of each new event once it is stored (the FHIR answer tells a Task's new events from those already held). */
+  return async function ingest(items: BodyItem[], onFresh?: (index: number) => void): Promise<IngestResponse> {
     if (items.length > MAX_EVENTS_PER_REQUEST) {
       throw new DomainError('too_large', `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${items.length}`);
     }
     const now = deps.clock();
     const rejected: IngestResponse['rejected'] = [];
     const valid: OpsEvent[] = [];
+    const indexOf = new Map<OpsEvent, number>();
     for (const item of items) {
       if (!item.ok) {
         rejected.push({ index: item.index, reason: item.reason });
         continue;
       }
       const check = checkEvent(item.value, deps.config, now, { retentionDays: deps.retentionDays });
-      if (check.ok) valid.push(check.event);
-      else rejected.push({ index: item.index, reason: check.reason });
+      if (check.ok) {
+        valid.push(check.event);
+        indexOf.set(check.event, item.index);
+      } else rejected.push({ index: item.index, reason: check.reason });
     }
     const known =
       valid.length > 0
@@ -108,6 +112,7 @@ export function createIngest(deps: IngestDeps) {
     } finally {
       for (const e of fresh) inFlight.delete(e.event_id);
     }
+    if (onFresh) for (const e of fresh) onFresh(indexOf.get(e)!);
     return { accepted: fresh.length, duplicates: valid.length - fresh.length, rejected };
   };
 }

@@ -20,6 +20,9 @@ import type { Leadership } from './leadership/leadership.js';
 import { registerLeaderGauge } from './leadership/leader-gauge.js';
 import { createTelemetry, type Telemetry } from './telemetry.js';
 import { webhookSecrets } from './webhook-secrets.js';
+import { fhirSimulatorSink } from './fhir/simulator-sink.js';
+import type { FhirIngest } from './fhir/fhir-ingest.js';
+import { fhirSourceProblem } from '../seed/fhir-task-source.js';
 import { startChatNotices, type ChatNotices, type ChatNoticesDeps } from './chat/chat-notices.js';
 
 export interface ProductDeps {
@@ -75,6 +78,8 @@ const NO_VARIABLES: VariableLookup = { variable: () => undefined };
 export async function createProduct(deps: ProductDeps): Promise<Product> {
   const { config, logger, clock } = deps;
   const env = deps.env ?? NO_VARIABLES;
+  const fhirProblem = deps.simulator?.format === 'fhir' ? fhirSourceProblem(config) : undefined;
+  if (fhirProblem) throw new Error(fhirProblem);
   const telemetry = deps.telemetry ?? createTelemetry();
   const engines = await openEngines(deps.engines ?? {}, { config, logger, telemetry, clock, retentionDays: deps.retentionDays ?? 35 });
   const { log, store, worker } = engines;
@@ -85,15 +90,19 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
   // NOTE: the simulator backfills only an empty store; on a restart it carries on from now, and
   // works off the tasks the stored data holds open (else they would wait on the wall for ever).
   const restarted = engines.durable !== undefined && engines.durable.replayed > 0;
+  const carryOver = restarted ? [...engines.durable!.store.engine.openTaskList()] : undefined;
+  // NOTE: the FHIR ingest belongs to the app, built below; the simulator sends nothing before start().
+  let fhirIngest: FhirIngest | undefined;
+  const simulatorLog = deps.simulator?.format === 'fhir' ? fhirSimulatorSink({ config, log, logger, carryOver, fhir: () => fhirIngest! }) : log;
   const simulator =
     deps.simulator &&
     createSimulator({
       config,
-      log,
+      log: simulatorLog,
       logger,
       now: clock,
       backfillHours: restarted ? 0 : deps.simulator.backfillHours,
-      carryOver: restarted ? [...engines.durable!.store.engine.openTaskList()] : undefined,
+      carryOver,
       speed: deps.simulator.speed,
       seed: deps.simulator.seed,
     });
@@ -157,6 +166,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
       ),
     routes: demo?.routes,
   });
+  fhirIngest = app.fhir;
 
   let url: string | undefined;
   let stopping: Promise<ShutdownStep[]> | undefined;

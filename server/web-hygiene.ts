@@ -51,22 +51,24 @@ function sameHostSockets(host: string | undefined): string {
   return host && HOST_VALUE.test(host) ? `ws://${host} wss://${host}` : '';
 }
 
-/** The media types a JSON endpoint accepts (application/fhir+json may join them later). */
+/** The media types a JSON endpoint accepts. */
 export const JSON_MEDIA_TYPES: readonly string[] = ['application/json', 'application/x-ndjson'];
+/** The media types the FHIR endpoints accept. */
+export const FHIR_MEDIA_TYPES: readonly string[] = ['application/fhir+json', 'application/json'];
 
 /**
  * 415 for a request body that is not JSON or NDJSON: `text/plain`, form encodings and
  * `multipart/form-data` are what any web page can POST cross-site without a preflight.
  */
-export function jsonBodiesOnly(): RequestHandler {
+export function jsonBodiesOnly(mediaTypes: readonly string[] = JSON_MEDIA_TYPES): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const type = req.headers['content-type'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     if (type === undefined && !hasBody) return next();
     const media = type?.split(';')[0].trim().toLowerCase();
-    if (media !== undefined && JSON_MEDIA_TYPES.includes(media)) return next();
-    next(new DomainError('unsupported_type', `the body must be JSON: Content-Type ${JSON_MEDIA_TYPES.join(' or ')}`));
+    if (media !== undefined && mediaTypes.includes(media)) return next();
+    next(new DomainError('unsupported_type', `the body must be JSON: Content-Type ${mediaTypes.join(' or ')}`));
   };
 }
 
