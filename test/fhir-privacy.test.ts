@@ -1,0 +1,159 @@
+/**
+ * Patient data never enters through the FHIR ingest: a Task shaped like what an EHR (Epic, Cerner,
+ * Medplum) sends, with a marker in every element the mapping does not name (narrative, contained
+ * Patient, identifiers, for/focus/requester with display names, notes, inputs, outputs,
+ * restriction, extensions, ...), is taken as events; afterwards the marker is in no answer, no log
+ * line (pino at trace) and no byte under DATA_DIR (the durable embedded store). Bad Tasks carrying
+ * the marker in the elements that are read get errors naming the element, never the marker.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bundle, Task } from '@medplum/fhirtypes';
+import pino from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createProduct, type Product } from '../server/product.js';
+import { ago, fhirConfig, notification } from './support/fhir-tasks.js';
+import { configWithAccess, TOKENS } from './support/harness.js';
+import { tempDataDir } from './support/process.js';
+import { REF_NOW } from './support/random-events.js';
+
+const MARKER = 'Jane Q Marker DOB 1961-02-03 MRN 99887766';
+/** Parts of the marker that must not show either. */
+const PIECES = [MARKER, 'Marker', '1961-02-03', '99887766'];
+const M = MARKER;
+
+/** A Task as an EHR sends it: the marker in every element that is not mapped (and some mapped values that are). */
+function ehrTask(id: string, version: Partial<Task>): Task {
+  const reference = (type: string) => ({ reference: `${type}/${M}`, display: M, identifier: { system: M, value: M }, type });
+  return {
+    resourceType: 'Task',
+    id,
+    meta: { versionId: M, lastUpdated: ago(1), source: M, profile: [`http://example.org/${M}`], security: [{ system: M, code: M, display: M }], tag: [{ system: M, code: M }] },
+    implicitRules: M,
+    language: M,
+    text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${M}</div>` },
+    contained: [{ resourceType: 'Patient', id: 'pat1', name: [{ text: M, family: M, given: [M] }], birthDate: '1961-02-03', identifier: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: M }] }],
+    extension: [{ url: `http://example.org/ext/${M}`, valueString: M }],
+    modifierExtension: [{ url: `http://example.org/mod/${M}`, valueString: M }],
+    identifier: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.836982', value: M, type: { text: M } }],
+    instantiatesCanonical: M,
+    instantiatesUri: M,
+    basedOn: [reference('ServiceRequest')],
+    groupIdentifier: { system: M, value: M },
+    partOf: [reference('Task')],
+    statusReason: { text: M, coding: [{ system: M, code: M, display: M }] },
+    businessStatus: { text: M, coding: [{ system: M, code: M, display: M }] },
+    status: 'requested',
+    intent: 'order',
+    priority: 'urgent',
+    code: { text: M, coding: [{ system: M, code: 'prior-auth-review', display: M, version: M }, { system: M, code: M, display: M }] },
+    description: M,
+    focus: reference('ServiceRequest'),
+    for: reference('Patient'),
+    encounter: reference('Encounter'),
+    authoredOn: ago(40),
+    lastModified: ago(1),
+    requester: reference('Practitioner'),
+    performerType: [{ text: M, coding: [{ system: M, code: M }] }],
+    owner: { reference: 'Organization/rcm-a', display: M, identifier: { system: M, value: M } },
+    location: reference('Location'),
+    reasonCode: { text: M },
+    reasonReference: reference('Condition'),
+    insurance: [reference('Coverage')],
+    note: [{ authorString: M, time: ago(2), text: M }],
+    relevantHistory: [reference('Provenance')],
+    restriction: { repetitions: 1, period: { start: ago(60), end: ago(0) }, recipient: [reference('Patient')] },
+    input: [{ type: { text: M }, valueString: M }, { type: { text: M }, valueReference: reference('DocumentReference') }],
+    output: [{ type: { text: M }, valueString: M }],
+    ...version,
+  } as Task;
+}
+
+const versions: Task[] = [
+  ehrTask('ehr-task-1', { status: 'requested' }),
+  ehrTask('ehr-task-1', { status: 'in-progress', executionPeriod: { start: ago(20) } }),
+  ehrTask('ehr-task-1', { status: 'completed', executionPeriod: { start: ago(20), end: ago(1) } }),
+];
+
+/** The notification around them, with the marker in the Bundle's own unmapped elements too. */
+function markedNotification(tasks: Task[]): Bundle {
+  const bundle = notification(tasks);
+  return {
+    ...bundle,
+    id: M,
+    meta: { source: M },
+    identifier: { system: M, value: M },
+    entry: bundle.entry!.map((e, i) => ({ ...e, fullUrl: i === 0 ? `urn:uuid:${M}` : `https://ehr.example.org/fhir/Task/${M}`, search: { mode: 'match' }, response: { status: '200', location: M, etag: M } })),
+  };
+}
+
+let product: Product;
+let url: string;
+const dataDir = tempDataDir();
+const logLines: string[] = [];
+const answers: string[] = [];
+
+beforeAll(async () => {
+  const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
+  product = await createProduct({ config: configWithAccess(fhirConfig()), logger, clock: () => REF_NOW, tickMs: 60_000, engines: { dataDir } });
+  url = await product.listen(0, '127.0.0.1');
+});
+afterAll(() => product?.stop());
+
+async function post(path: string, body: unknown): Promise<{ status: number; json: { issue?: { diagnostics: string }[]; entry?: { response: { status: string; outcome: { issue: { diagnostics: string }[] } } }[] } }> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${TOKENS.ingest}`, 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  answers.push(text);
+  return { status: res.status, json: JSON.parse(text) };
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+it('takes the marked Tasks as events and keeps the marker out of answers, logs and the data directory', async () => {
+  // One Task alone, a transaction of two versions, and a notification with all three.
+  expect((await post('/fhir/Task', versions[0])).status).toBe(200);
+  const tx = await post('/fhir', { resourceType: 'Bundle', type: 'transaction', id: M, entry: versions.slice(1).map((resource) => ({ fullUrl: `urn:uuid:${M}`, resource, request: { method: 'PUT', url: 'Task/ehr-task-1', ifMatch: M } })) });
+  expect(tx.json.entry!.map((e) => e.response.status)).toEqual(['200 OK', '200 OK']);
+  const again = await post('/fhir', markedNotification(versions));
+  expect(again.json.entry!.map((e) => e.response.outcome.issue[0].diagnostics).slice(1)).toEqual([1, 2, 3].map((n) => `Task "ehr-task-1": 0 new events, ${n} already stored`));
+
+  // Bad Tasks with the marker in the elements that are read: errors name the element only.
+  const bad: [string, Task][] = [
+    ['Task.id', ehrTask(M, { status: 'requested' })],
+    ['Task.status', ehrTask('bad-2', { status: M as Task['status'] })],
+    ['Task.authoredOn', ehrTask('bad-3', { authoredOn: M })],
+    ['Task.lastModified', ehrTask('bad-4', { status: 'cancelled', lastModified: M })],
+    ['Task.executionPeriod.start', ehrTask('bad-5', { status: 'in-progress', executionPeriod: { start: M } })],
+    ['Task.code', ehrTask('bad-6', { code: { coding: [{ code: M }] } })],
+  ];
+  for (const [element, resource] of bad) {
+    const res = await post('/fhir/Task', resource);
+    expect(res.status, element).toBeGreaterThanOrEqual(400);
+    expect(res.json.issue![0].diagnostics.startsWith(`${element}:`), `${element}: ${res.json.issue![0].diagnostics}`).toBe(true);
+  }
+  const mixed = await post('/fhir', { resourceType: 'Bundle', type: 'batch', entry: [...bad.map(([, resource]) => ({ resource, request: { method: 'POST', url: M } })), { resource: { resourceType: M, id: M } }, { resource: versions[0], request: { method: M, url: M } }] });
+  expect(mixed.json.entry!.every((e) => e.response.status !== '200 OK')).toBe(true);
+
+  // The Task counted: one arrival, one start by the owner's team, one completion.
+  const metrics = await (await fetch(`${url}/api/metrics?queues=insurance`, { headers: { Authorization: `Bearer ${TOKENS.viewer}` } })).json();
+  expect(metrics.queues[0]).toMatchObject({ arrivals: 1, started: 1, completions: 1, backlog: 0 });
+
+  await product.stop();
+  const files = filesUnder(dataDir);
+  const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+  // Positive control: the events are in the data directory, readable as text.
+  expect(bytes.includes('fhir:ehr-task-1:completed')).toBe(true);
+  for (const piece of PIECES) {
+    expect(bytes.includes(piece), `data directory holds "${piece}"`).toBe(false);
+    expect(answers.filter((a) => a.includes(piece)), `answers hold "${piece}"`).toEqual([]);
+    expect(logLines.filter((l) => l.includes(piece)), `log lines hold "${piece}"`).toEqual([]);
+  }
+  // The log said that entries were refused, naming elements.
+  expect(logLines.some((l) => l.includes('FHIR ingest refused entries') && l.includes('Task.authoredOn'))).toBe(true);
+});
