@@ -12,6 +12,11 @@ import { StatusIcon } from './Icons';
 
 /** Rows shown at most; the rest are counted. */
 const MAX_ROWS = 3;
+/**
+ * Rows shown in full at most: beyond, each row keeps its head line and what to do (the rest is on
+ * the lead view), so that a row of tiles keeps its readable height below the banner at 1080p.
+ */
+const FULL_ROWS = 2;
 
 /** `flashing`: ids of the rows to flash now (the wall's sound, AlertSound.tsx). */
 export function AlertBanner({ flashing }: { flashing?: ReadonlySet<string> } = {}) {
@@ -19,7 +24,7 @@ export function AlertBanner({ flashing }: { flashing?: ReadonlySet<string> } = {
   if (ids.length === 0) return null;
   const shown = ids.slice(0, MAX_ROWS);
   return (
-    <section className="alert-banner" role="alert" aria-label="Demand-peak alerts firing" data-testid="alert-banner">
+    <section className={`alert-banner${shown.length > FULL_ROWS ? ' is-compact' : ''}`} role="alert" aria-label="Demand-peak alerts firing" data-testid="alert-banner">
       {shown.map((id) => (
         <AlertRow key={id} id={id} flashing={flashing?.has(id) ?? false} />
       ))}

@@ -10,6 +10,9 @@ const ARRIVALS_COLOUR = '#b392f0';
 const GRID_COLOUR = '#263244';
 // NOTE: recharts paints tick text with an inline fill, so colours go through props, not CSS.
 const MUTED_COLOUR = '#a8b3c2';
+// NOTE: the chart is about four lines of tick labels tall (18% of the wall at any size): five
+// ticks a side, recharts' default, drew their labels over each other; three keep a line apart.
+const TICKS_PER_AXIS = 3;
 
 export function TrendChart() {
   const history = useOps((s) => s.trend);
@@ -65,6 +68,7 @@ export function TrendChart() {
               orientation="left"
               width="auto"
               interval={0}
+              tickCount={TICKS_PER_AXIS}
               allowDecimals={false}
               tickFormatter={(v: number) => formatCount(v)}
               tickLine={false}
@@ -76,6 +80,7 @@ export function TrendChart() {
               orientation="right"
               width="auto"
               interval={0}
+              tickCount={TICKS_PER_AXIS}
               allowDecimals={false}
               tickFormatter={(v: number) => formatCount(v)}
               tickLine={false}
