@@ -23,9 +23,12 @@ import type { AuditLog } from './audit/audit-log.js';
 import { auditRouter } from './audit/routes.js';
 import type { CapacityStore } from './capacity/capacity-store.js';
 import { scorecardRouter } from './scorecard/routes.js';
+import { leadChartsRouter } from './lead-charts-routes.js';
 import { meRouter } from './me-route.js';
 import { whatIfRouter } from './what-if/routes.js';
 import { errorHandler } from './http-errors.js';
+import { importHandler } from './import/routes.js';
+import { randomIds, type IdSource } from '../contracts/clock.js';
 import { createIngest, rejectionSummary, splitBody } from './ingest.js';
 import { createFhirIngest, type FhirIngest } from './fhir/fhir-ingest.js';
 import { fhirRouter } from './fhir/routes.js';
@@ -44,6 +47,8 @@ export interface AppDeps {
   store: MetricsStore;
   logger: Logger;
   clock?: () => number;
+  /** Ids of the audit records this app writes (history imports); default random UUIDs. */
+  ids?: IdSource;
   tickMs?: number;
   telemetry?: Telemetry;
   /** Embedded mode: wait until appended events are visible before answering an ingest. */
@@ -89,6 +94,8 @@ const historyQuery = z.strictObject({
   queue: z.string().min(1).optional(),
   site: z.string().min(1).optional(),
   minutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** The window ends this many minutes before now (10080: the same time last week); within the 35-day retention. */
+  offset_minutes: z.coerce.number().int().min(0).max(28 * 24 * 60).default(0),
 });
 
 /** Wraps an async handler so a rejection reaches the error handler. */
@@ -112,6 +119,13 @@ export function createApp(deps: AppDeps): App {
   app.use(securityHeaders());
   // Open mode has no tokens: only a loopback Host (DNS rebinding) and a same-origin Origin.
   if (access.open) app.use(loopbackOnly());
+  // NOTE: before the JSON-only rule of /api: an import's body is CSV or NDJSON of any size, streamed.
+  app.post(
+    '/api/import',
+    authenticateRequests(access, authLimiter),
+    requireRole(access, 'admin'),
+    importHandler({ config, ingest, clock, ids: deps.ids ?? randomIds, logger, telemetry, audit: deps.audit, retentionDays: deps.retentionDays }),
+  );
   app.use('/api', jsonBodiesOnly(), authenticateRequests(access, authLimiter));
 
   /** Throws the 400 or 403 a requested `site` earns (unknown; outside a lead's sites). */
@@ -121,13 +135,13 @@ export function createApp(deps: AppDeps): App {
   }
 
   /** History as `principal` may see it (the queues `/api/metrics` shows it), of one site's queues with `site`. */
-  async function historyFor(principal: Principal, queue: string | undefined, site: string | undefined, minutes: number) {
-    const now = clock();
+  async function historyFor(principal: Principal, queue: string | undefined, site: string | undefined, minutes: number, offsetMinutes = 0) {
+    const now = clock() - offsetMinutes * 60_000;
     checkSite(principal, site);
     const filter = effectiveFilter(principal, { site });
     if (!filter.teams && !filter.sites) return store.history(queue, minutes, now);
     // NOTE: a team's queues follow its work (applyView), so only a team limit needs the snapshot.
-    const visible = filter.teams ? applyView(await store.snapshot(now), config, filter).queues.map((q) => q.queue) : queuesOfSites(config, filter.sites!);
+    const visible = filter.teams ? applyView(await store.snapshot(clock()), config, filter).queues.map((q) => q.queue) : queuesOfSites(config, filter.sites!);
     if (queue !== undefined && !visible.includes(queue)) {
       if (site !== undefined && !queuesOfSites(config, [site]).includes(queue)) throw new DomainError('invalid', `queue: not a queue of site "${site}"`);
       throw new DomainError('forbidden', principal.sites ? 'a queue this token may not see' : 'a queue your teams do not serve');
@@ -200,11 +214,12 @@ export function createApp(deps: AppDeps): App {
       if (!query.success) {
         throw new DomainError('invalid', describeIssues(query.error.issues, { subject: 'query', input: req.query, maxLength: MAX_REASON_LENGTH }));
       }
-      const { queue, site, minutes } = query.data;
+      const { queue, site, minutes, offset_minutes: offset } = query.data;
       if (queue !== undefined && !config.queueIndex.has(queue)) throw new DomainError('not_found', `unknown queue${quoteIfOpaque(queue) ? ` ${quoteIfOpaque(queue)}` : ''}`);
-      res.json(await historyFor(req.principal!, queue, site, minutes));
+      res.json(await historyFor(req.principal!, queue, site, minutes, offset));
     }),
   );
+  api.use(leadChartsRouter({ config, store, alerting: deps.alerting, access, clock }));
   if (deps.alerting) api.use(alertingRouter(deps.alerting, access, clock, config));
   if (deps.audit) api.use(auditRouter(deps.audit, access));
   api.use(meRouter(access));

@@ -47,7 +47,7 @@ describe('the lead view', () => {
     await lead.locator('.lead-tiles [data-queue="billing"]').click();
     await lead.locator('[data-testid="history-charts"] .recharts-surface').first().waitFor();
     expect(new URL(lead.url()).pathname).toBe('/lead/queues/billing');
-    expect(await lead.locator('[data-testid="history-charts"] figure').count()).toBe(4);
+    expect(await lead.locator('[data-testid="history-charts"] figure').count()).toBe(5);
     const rows = await lead.locator('[data-testid="team-table"] tbody tr[data-team]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-team')));
     expect(rows).toEqual(['inhouse-b', 'partner-x']);
     const week = lead.waitForResponse((r) => r.url().includes('/api/metrics/history?') && r.url().includes('minutes=10080'));

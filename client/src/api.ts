@@ -1,5 +1,6 @@
 /** The few HTTP calls of the screens (SPEC section 4), with the bearer token when there is one. */
 import type { Alert, AlertsResponse, CapacityRequestsResponse, CapacityRequest } from '../../contracts/alerts';
+import type { QueueForecast, QueueTeams } from '../../contracts/lead-charts';
 import type { MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot';
 
 export class HttpError extends Error {
@@ -45,15 +46,30 @@ export async function getJson(path: string, token: string | null, signal?: Abort
 
 /** `GET /api/metrics/history` for all queues combined (or one queue, or one site's queues) over the last `minutes`. */
 export async function fetchHistory(
-  options: { token: string | null; minutes: number; queue?: string; site?: string },
+  options: { token: string | null; minutes: number; queue?: string; site?: string; offsetMinutes?: number },
   signal?: AbortSignal,
 ): Promise<MetricsHistory> {
   const params = new URLSearchParams({ minutes: String(options.minutes) });
   if (options.queue) params.set('queue', options.queue);
+  if (options.offsetMinutes) params.set('offset_minutes', String(options.offsetMinutes));
   if (options.site) params.set('site', options.site);
   const body = await getJson(`/api/metrics/history?${params}`, options.token, signal);
   if (!isHistory(body)) throw new Error('unexpected history response');
   return body;
+}
+
+/** `GET /api/metrics/forecast`: the alerting's forecast of one queue per 15 minutes, with staffed and needed agents. */
+export async function fetchForecast(options: { token: string | null; queue: string; minutes: number }, signal?: AbortSignal): Promise<QueueForecast> {
+  const body = (await getJson(`/api/metrics/forecast?${new URLSearchParams({ queue: options.queue, minutes: String(options.minutes) })}`, options.token, signal)) as Partial<QueueForecast> | null;
+  if (!Array.isArray(body?.intervals)) throw new Error('unexpected forecast response');
+  return body as QueueForecast;
+}
+
+/** `GET /api/metrics/teams`: one queue's teams over the last `minutes`. */
+export async function fetchQueueTeams(options: { token: string | null; queue: string; minutes: number }, signal?: AbortSignal): Promise<QueueTeams> {
+  const body = (await getJson(`/api/metrics/teams?${new URLSearchParams({ queue: options.queue, minutes: String(options.minutes) })}`, options.token, signal)) as Partial<QueueTeams> | null;
+  if (!Array.isArray(body?.teams)) throw new Error('unexpected teams response');
+  return body as QueueTeams;
 }
 
 /** `GET /api/metrics`: the snapshot as this token may see it (a lead limited to teams: theirs), of one site with `site`. */

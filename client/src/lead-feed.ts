@@ -4,11 +4,11 @@
  * page, that queue's history for the chosen range.
  */
 import type { SubscribeRequest } from '../../contracts/socket';
-import { fetchHistory, fetchMetrics, HttpError } from './api';
+import { fetchForecast, fetchHistory, fetchMetrics, fetchQueueTeams, HttpError } from './api';
 import { messageOf, startPoller } from './poller';
 import { connectLive } from './socket';
 import { startSparklines } from './sparkline-feed';
-import type { Catalogue, OpsStore } from './store';
+import type { Catalogue, OpsStore, QueueHistory } from './store';
 
 const CATALOGUE_REFRESH_MS = 5 * 60_000;
 const CLOCK_POLL_MS = 250;
@@ -69,23 +69,43 @@ export function startLeadFeed(store: OpsStore, token: string | null, filter: Omi
   };
 }
 
-/** Loads one queue's history for the queue page, now and every `refreshMs`; returns the stop. */
+/**
+ * Loads one queue's page data for a range, now and every `refreshMs`: the history, the same range
+ * a week earlier, the forecast with staffed and needed agents, and the teams over the range. The
+ * history's failure is the page's error; the others only leave their overlay or table out.
+ */
 export function startQueueHistory(store: OpsStore, token: string | null, queue: string, minutes: number, refreshMs: number): () => void {
   const key = `${queue}|${minutes}`;
-  const previous = store.getState().queueHistory;
-  store.getState().setQueueHistory({ key, history: previous?.key === key ? previous.history : null, loading: true, error: null });
+  const kept = (): QueueHistory | null => {
+    const previous = store.getState().queueHistory;
+    return previous?.key === key ? previous : null;
+  };
+  const before = kept();
+  store.getState().setQueueHistory({ key, history: before?.history ?? null, lastWeek: before?.lastWeek ?? null, forecast: before?.forecast ?? null, teams: before?.teams ?? null, loading: true, error: null });
   const poller = startPoller(async (signal) => {
-    try {
-      const history = await fetchHistory({ token, queue, minutes }, signal);
-      if (!signal.aborted) store.getState().setQueueHistory({ key, history, loading: false, error: null });
-    } catch (error) {
-      if (signal.aborted) return;
-      const kept = store.getState().queueHistory;
-      store.getState().setQueueHistory({ key, history: kept?.key === key ? kept.history : null, loading: false, error: messageOf(error) });
-    }
+    const [history, lastWeek, forecast, teams] = await Promise.allSettled([
+      fetchHistory({ token, queue, minutes }, signal),
+      fetchHistory({ token, queue, minutes, offsetMinutes: WEEK_MINUTES }, signal),
+      fetchForecast({ token, queue, minutes }, signal),
+      fetchQueueTeams({ token, queue, minutes }, signal),
+    ]);
+    if (signal.aborted) return;
+    const last = kept();
+    const value = <T>(r: PromiseSettledResult<T>, old: T | null | undefined): T | null => (r.status === 'fulfilled' ? r.value : (old ?? null));
+    store.getState().setQueueHistory({
+      key,
+      history: value(history, last?.history),
+      lastWeek: value(lastWeek, last?.lastWeek),
+      forecast: value(forecast, last?.forecast),
+      teams: value(teams, last?.teams),
+      loading: false,
+      error: history.status === 'rejected' ? messageOf(history.reason) : null,
+    });
   }, refreshMs);
   return poller.stop;
 }
+
+const WEEK_MINUTES = 7 * 24 * 60;
 
 function catalogueOf(snapshot: Awaited<ReturnType<typeof fetchMetrics>>): Catalogue {
   const teams = new Map<string, Catalogue['teams'][number]>();

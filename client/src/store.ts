@@ -7,6 +7,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Alert, CapacityRequest, CapacityState } from '../../contracts/alerts';
+import type { QueueForecast, QueueTeams } from '../../contracts/lead-charts';
 import type { HistoryPoint, MetricsHistory, MetricsSnapshot } from '../../contracts/metrics-snapshot';
 import { STALE_AFTER_MS, type ConnectionState } from './format';
 
@@ -48,6 +49,10 @@ export interface QueueHistory {
   /** Which request this answers: `${queue}|${minutes}`. */
   key: string;
   history: MetricsHistory | null;
+  /** The same range a week earlier; the forecast with staffed and needed agents; the teams over the range (null: not (yet) had). */
+  lastWeek: MetricsHistory | null;
+  forecast: QueueForecast | null;
+  teams: QueueTeams | null;
   loading: boolean;
   error: string | null;
 }

@@ -71,6 +71,7 @@ export class Alerting {
   private readonly forecastOptions: ForecastOptions;
   private bootstrapped = false;
   private running: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private forward: Forward | undefined;
 
@@ -139,12 +140,7 @@ export class Alerting {
 
   private async evaluateOnce(): Promise<void> {
     const now = this.o.clock();
-    const minutes = this.bootstrapped ? (this.o.refreshMinutes ?? 30) : (this.o.bootstrapMinutes ?? 7 * 24 * 60);
-    for (const q of this.o.config.queues) {
-      const history = await this.o.store.history(q.id, minutes, now);
-      feed(this.series.get(q.id)!, history.points);
-    }
-    this.bootstrapped = true;
+    await this.readArrivals(now);
     const snapshot = await this.o.store.snapshot(now);
     const transitions: AlertTransition[] = [];
     for (const row of snapshot.queues) {
@@ -174,6 +170,31 @@ export class Alerting {
       this.announce();
     }
     this.share();
+  }
+
+  /** Reads the arrivals since the last read (at first the bootstrap minutes) into the series. */
+  private readArrivals(now: number): Promise<void> {
+    this.reading ??= (async () => {
+      const minutes = this.bootstrapped ? (this.o.refreshMinutes ?? 30) : (this.o.bootstrapMinutes ?? 7 * 24 * 60);
+      for (const q of this.o.config.queues) {
+        const history = await this.o.store.history(q.id, minutes, now);
+        feed(this.series.get(q.id)!, history.points);
+      }
+      this.bootstrapped = true;
+    })().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  /**
+   * The arrivals series and forecast settings the alerting forecasts `queue` with (the lead's
+   * forecast chart). A server not running the loop (it follows another) reads the store first.
+   */
+  async forecastInput(queue: string): Promise<{ series: ArrivalSeries; options: ForecastOptions } | undefined> {
+    if (!this.timer) await this.readArrivals(this.o.clock());
+    const series = this.series.get(queue);
+    return series && { series, options: this.forecastOptions };
   }
 
   private share(): void {

@@ -253,7 +253,9 @@ export class MetricsEngine {
   /** Per-minute history of one queue, of a non-empty set combined, or of all queues combined when `queue` is undefined. */
   history(queue: string | readonly string[] | undefined, minutes: number, nowMs: number): MetricsHistory {
     this.advance(nowMs);
-    const now = this.edges.now;
+    // NOTE: an instant in the past is answered as of then (the same time last week): the minute
+    // buckets are kept for the retention, and the backlog walks back from today's.
+    const now = Math.min(nowMs, this.edges.now);
     const ids = queue === undefined ? [...this.queues.keys()] : typeof queue === 'string' ? [queue] : queue;
     const states = ids.map((id) => this.queues.get(id));
     if (states.length === 0 || !states.every((q) => q !== undefined)) throw new RangeError('unknown queue, or no queue');

@@ -1,4 +1,4 @@
-/** One queue for a lead: its live tile, its history over 1 h to 7 days, its teams compared. */
+/** One queue for a lead: its live tile, its teams over the range, its history over 1 h to 7 days with forecast and last week. */
 import { useEffect } from 'react';
 import { RANGES, RANGE_KEYS } from '../../history-buckets';
 import { startQueueHistory } from '../../lead-feed';
@@ -8,12 +8,13 @@ import { useOps, useOpsStore } from '../../store';
 import { QueueTile } from '../QueueTile';
 import { HistoryCharts } from './HistoryCharts';
 import { AlertsPanel } from './AlertsPanel';
-import { TeamTable } from './TeamTable';
+import { RangeTeamTable } from './RangeTeamTable';
 
 export function LeadQueuePage({ route, token }: { route: Extract<LeadRoute, { page: 'queue' }>; token: string | null }) {
   const store = useOpsStore();
   const { queue, range } = route;
-  const { minutes, bucketMinutes } = RANGES[range];
+  const { minutes, bucketMinutes, label } = RANGES[range];
+  const teams = useOps((s) => (s.queueHistory?.key === `${queue}|${minutes}` ? s.queueHistory.teams : null));
   const known = useOps((s) => (s.catalogue ? s.catalogue.queues.some((q) => q.id === queue) : true));
   const name = useOps((s) => s.catalogue?.queues.find((q) => q.id === queue)?.name ?? queue);
   useEffect(
@@ -45,10 +46,13 @@ export function LeadQueuePage({ route, token }: { route: Extract<LeadRoute, { pa
         </nav>
       </div>
       <div className="queue-page-live">
-        <QueueTile queueId={queue} />
-        <section className="panel lead-panel">
-          <h2>Teams on this queue · last 60 min</h2>
-          <TeamTable queueIds={[queue]} />
+        <div className="queue-page-tile">
+          <QueueTile queueId={queue} />
+        </div>
+        <section className="panel lead-panel" data-testid="range-teams">
+          <h2>Teams on this queue · last {label}</h2>
+          <p className="muted table-note">Starts, waits and SLA over the range; in progress and agents now.</p>
+          <RangeTeamTable queueId={queue} teams={teams} />
         </section>
       </div>
       <HistoryCharts queueId={queue} range={range} />
