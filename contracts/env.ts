@@ -147,3 +147,23 @@ export function readSeedEnv(source: Source = process.env): SeedEnv {
 export function readSimulatorEnv(source: Source = process.env): SimulatorEnv {
   return simulatorPart(parse(sharedSchema.extend(simulatorSchema.shape), source, 'simulator environment'));
 }
+
+const importSchema = z.object({
+  /** The running server (default http://127.0.0.1:<PORT, default 3000>). */
+  OPS_URL: z.url().optional(),
+  PORT: whole(0, 65535).default(3000),
+  /** An admin token, when the server's configuration has an `access` section. */
+  OPS_TOKEN: z.string().min(1).optional(),
+});
+
+/** `npm run import`'s environment: where the server is, and the admin token to send. */
+export interface ImportEnv {
+  url: string;
+  token?: string;
+}
+
+/** The import command's environment; throws naming each bad variable. */
+export function readImportEnv(source: Source = process.env): ImportEnv {
+  const env = parse(importSchema, source, 'import environment');
+  return { url: env.OPS_URL ?? `http://127.0.0.1:${env.PORT}`, token: env.OPS_TOKEN };
+}

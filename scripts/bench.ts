@@ -2,8 +2,9 @@
  * `npm run bench`: the embedded engine's figures for issue targets, printed, never asserted.
  *   1. events applied per second on one core (validated events, a realistic lifecycle mix);
  *   2. snapshot time and resident memory with 1,000,000 open tasks over six queues;
- *   3. the durable default: HTTP ingest into a data directory, start-up replay, disk per million events.
- * Usage: npm run bench [-- --open 1000000 --events 2000000]
+ *   3. the durable default: HTTP ingest into a data directory, start-up replay, disk per million events;
+ *   4. history import: a 1,000,000-row CSV export through `POST /api/import`, then again (adds nothing).
+ * Usage: npm run bench [-- --open 1000000 --events 2000000 --import-rows 1000000] [-- --only import]
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -13,9 +14,16 @@ import { loadConfig } from '../contracts/config.js';
 import { MetricsEngine } from '../streams/embedded/metrics-engine.js';
 import { lifecycleEvents } from './bench-events.js';
 import { benchDurable } from './bench-durable.js';
+import { benchImport } from './bench-import.js';
 
 const { values } = parseArgs({
-  options: { open: { type: 'string', default: '1000000' }, events: { type: 'string', default: '2000000' } },
+  options: {
+    open: { type: 'string', default: '1000000' },
+    events: { type: 'string', default: '2000000' },
+    'import-rows': { type: 'string', default: '1000000' },
+    /** One step alone: `import` (the CI runs it after the tests). */
+    only: { type: 'string' },
+  },
 });
 const OPEN_TASKS = Number(values.open);
 const EVENTS = Number(values.events);
@@ -76,8 +84,12 @@ function snapshotWithOpenTasks(): void {
 }
 
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${gc ? '' : ' (run with --expose-gc for steadier memory figures)'}`);
-applyThroughput();
-gc?.();
-snapshotWithOpenTasks();
-gc?.();
-await benchDurable(config, NOW);
+if (values.only !== undefined && values.only !== 'import') throw new Error('--only takes one step: import');
+if (values.only === undefined) {
+  applyThroughput();
+  gc?.();
+  snapshotWithOpenTasks();
+  gc?.();
+  await benchDurable(config, NOW);
+}
+await benchImport(config, NOW, Number(values['import-rows']));

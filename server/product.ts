@@ -154,6 +154,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     logger,
     telemetry,
     clock,
+    ids,
     tickMs: deps.tickMs,
     awaitVisible: worker ? (offsets) => worker.waitForCommitted(offsets, 5000) : undefined,
     retentionDays: deps.retentionDays,

@@ -56,10 +56,10 @@ export interface RowPlan {
 const shownColumn = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 39)}…` : name);
 
 /**
- * Checks a mapping against the CSV header and the config; throws DomainError('invalid') naming
- * every mapped column the header lacks, before any row is read.
+ * Where each mapped field's column is in `header`; `missing` names every mapped column the
+ * header lacks (the command checks this before it sends anything).
  */
-export function planRows(header: readonly string[], mapping: CsvMapping, config: OpsConfig, now: number, retentionDays = DEFAULT_RETENTION_DAYS): RowPlan {
+export function columnsOf(header: readonly string[], mapping: Pick<CsvMapping, 'columns'>): { index: RowPlan['index']; missing?: string } {
   const positions = new Map<string, number>();
   header.forEach((name, i) => {
     if (!positions.has(name.trim())) positions.set(name.trim(), i);
@@ -73,7 +73,16 @@ export function planRows(header: readonly string[], mapping: CsvMapping, config:
     if (at === undefined) missing.push(`${shownColumn(column)} (mapped to ${field})`);
     else index[field] = at;
   }
-  if (missing.length > 0) throw new DomainError('invalid', capReason(`the CSV header has no column ${missing.join(', ')}`));
+  return missing.length > 0 ? { index, missing: capReason(`the CSV header has no column ${missing.join(', ')}`) } : { index };
+}
+
+/**
+ * Checks a mapping against the CSV header and the config; throws DomainError('invalid') naming
+ * every mapped column the header lacks, before any row is read.
+ */
+export function planRows(header: readonly string[], mapping: CsvMapping, config: OpsConfig, now: number, retentionDays = DEFAULT_RETENTION_DAYS): RowPlan {
+  const { index, missing } = columnsOf(header, mapping);
+  if (missing) throw new DomainError('invalid', missing);
   for (const [what, value, known] of [
     ['queue', mapping.defaults.queue, config.queueIndex],
     ['team', mapping.defaults.team, config.teamIndex],

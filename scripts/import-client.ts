@@ -1,0 +1,129 @@
+/**
+ * The client side of a history import: streams a file to a running server's `POST /api/import`
+ * and gives back its summary. The server does the reading, checking and storing, so the data
+ * directory (or Kafka) has one writer, and the import lands where the live events land.
+ *
+ * Before sending anything it checks what it can on its own: the file is there, the server answers,
+ * and (CSV) the header has every mapped column.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { basename } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { csvMappingOf, type ImportFormat, type ImportQuery, type ImportSummary } from '../contracts/import.js';
+import { columnsOf } from '../server/import/csv-rows.js';
+
+export interface ImportFileOptions {
+  file: string;
+  /** Default: from the file's extension (.csv; .ndjson, .jsonl). */
+  format?: ImportFormat;
+  /** CSV only: map, queues, teams, defaults, time_zone. */
+  csv?: Omit<ImportQuery, 'format' | 'name'>;
+  /** The server, e.g. http://127.0.0.1:3000. */
+  url: string;
+  token?: string;
+  /** Bytes sent so far, of `total`; called as the file is read. */
+  onProgress?(sent: number, total: number): void;
+}
+
+/** A failure the command reports in one line (and exits 1 on). */
+export class ImportFailure extends Error {
+  override name = 'ImportFailure';
+  /** What the server had stored before it stopped, when it says. */
+  constructor(message: string, readonly summary?: ImportSummary) {
+    super(message);
+  }
+}
+
+/** The format a file name implies, if any. */
+export function formatOfName(file: string): ImportFormat | undefined {
+  const name = file.toLowerCase();
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
+  return undefined;
+}
+
+/** The first record of a CSV file: its header. */
+async function csvHeader(file: string): Promise<string[]> {
+  const parser = createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true, max_record_size: 1 << 20 }));
+  for await (const record of parser as AsyncIterable<string[]>) return record;
+  throw new ImportFailure('the CSV file is empty: it needs a header line naming its columns');
+}
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    return (await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Streams the file to `POST /api/import`; resolves with the summary, or rejects with ImportFailure. */
+export async function importFile(o: ImportFileOptions): Promise<ImportSummary> {
+  let size: number;
+  try {
+    size = statSync(o.file).size;
+  } catch {
+    throw new ImportFailure(`cannot read ${o.file}`);
+  }
+  const format = o.format ?? formatOfName(o.file);
+  if (!format) throw new ImportFailure('say what the file is: --format csv or --format ndjson (or name it .csv, .ndjson)');
+  const query = new URLSearchParams({ format, name: basename(o.file) });
+  if (format === 'csv') {
+    const given = Object.fromEntries(Object.entries(o.csv ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    let mapping;
+    try {
+      mapping = csvMappingOf(given);
+    } catch (err) {
+      throw new ImportFailure((err as Error).message);
+    }
+    const { missing } = columnsOf(await csvHeader(o.file), mapping);
+    if (missing) throw new ImportFailure(missing);
+    for (const [key, value] of Object.entries(given)) query.set(key, value);
+  } else if (o.csv && Object.values(o.csv).some((v) => v !== undefined)) {
+    throw new ImportFailure('--map, --queues, --teams, --defaults and --time-zone are for CSV; NDJSON lines are events as they are');
+  }
+  if (!(await reachable(o.url))) {
+    throw new ImportFailure(`no server answers at ${o.url}: start it first (npm start); the import goes through the running server, which stores it as it stores live events`);
+  }
+  const target = new URL(`/api/import?${query}`, o.url);
+  const headers: Record<string, string | number> = { 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson', 'content-length': size };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const req = send(target, { method: 'POST', headers });
+  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      o.onProgress?.(sent, size);
+      done(null, chunk);
+    },
+  });
+  // NOTE: the server may answer (400, 401) before the whole file is sent; the answer is what counts.
+  const upload = pipeline(createReadStream(o.file), counter, req).catch(() => undefined);
+  let res: IncomingMessage;
+  try {
+    res = await answer;
+  } catch (err) {
+    throw new ImportFailure(`the connection to ${o.url} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); what was stored stays: run the import again to add the rest`);
+  }
+  let text = '';
+  for await (const chunk of res) text += chunk;
+  await Promise.race([upload, new Promise((r) => setTimeout(r, 100))]);
+  let body: (ImportSummary & { error?: string; details?: { summary?: ImportSummary } }) | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (res.statusCode === 200 && body && body.error === undefined) return body;
+  if (res.statusCode === 401 || res.statusCode === 403) throw new ImportFailure(`the server refused the token (${res.statusCode}): an import needs an admin token in OPS_TOKEN`);
+  throw new ImportFailure(`the server answered ${res.statusCode}: ${body?.error ?? 'no explanation'}`, body?.details?.summary);
+}
