@@ -91,3 +91,74 @@ export function bundleOf(type: 'transaction' | 'batch', entries: { resource?: un
     entry: entries.map((e) => ({ ...(e.resource !== undefined && { resource: e.resource as Task }), request: { method: (e.method ?? 'PUT') as 'PUT', url: e.url ?? 'Task' } })),
   };
 }
+
+/** Patient-like text put in every element the mapping does not read (privacy tests grep for it). */
+export const MARKER = 'Jane Q Marker DOB 1961-02-03 MRN 99887766';
+/** Parts of the marker that must not show either. */
+export const PIECES = [MARKER, 'Marker', '1961-02-03', '99887766'];
+export const M = MARKER;
+
+/** A Task as an EHR sends it: the marker in every element that is not mapped (and some mapped values that are). */
+export function markedEhrTask(id: string, version: Partial<Task>): Task {
+  const reference = (type: string) => ({ reference: `${type}/${M}`, display: M, identifier: { system: M, value: M }, type });
+  return {
+    resourceType: 'Task',
+    id,
+    meta: { versionId: M, lastUpdated: ago(1), source: M, profile: [`http://example.org/${M}`], security: [{ system: M, code: M, display: M }], tag: [{ system: M, code: M }] },
+    implicitRules: M,
+    language: M,
+    text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${M}</div>` },
+    contained: [{ resourceType: 'Patient', id: 'pat1', name: [{ text: M, family: M, given: [M] }], birthDate: '1961-02-03', identifier: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: M }] }],
+    extension: [{ url: `http://example.org/ext/${M}`, valueString: M }],
+    modifierExtension: [{ url: `http://example.org/mod/${M}`, valueString: M }],
+    identifier: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.836982', value: M, type: { text: M } }],
+    instantiatesCanonical: M,
+    instantiatesUri: M,
+    basedOn: [reference('ServiceRequest')],
+    groupIdentifier: { system: M, value: M },
+    partOf: [reference('Task')],
+    statusReason: { text: M, coding: [{ system: M, code: M, display: M }] },
+    businessStatus: { text: M, coding: [{ system: M, code: M, display: M }] },
+    status: 'requested',
+    intent: 'order',
+    priority: 'urgent',
+    code: { text: M, coding: [{ system: M, code: 'prior-auth-review', display: M, version: M }, { system: M, code: M, display: M }] },
+    description: M,
+    focus: reference('ServiceRequest'),
+    for: reference('Patient'),
+    encounter: reference('Encounter'),
+    authoredOn: ago(40),
+    lastModified: ago(1),
+    requester: reference('Practitioner'),
+    performerType: [{ text: M, coding: [{ system: M, code: M }] }],
+    owner: { reference: 'Organization/rcm-a', display: M, identifier: { system: M, value: M } },
+    location: reference('Location'),
+    reasonCode: { text: M },
+    reasonReference: reference('Condition'),
+    insurance: [reference('Coverage')],
+    note: [{ authorString: M, time: ago(2), text: M }],
+    relevantHistory: [reference('Provenance')],
+    restriction: { repetitions: 1, period: { start: ago(60), end: ago(0) }, recipient: [reference('Patient')] },
+    input: [{ type: { text: M }, valueString: M }, { type: { text: M }, valueReference: reference('DocumentReference') }],
+    output: [{ type: { text: M }, valueString: M }],
+    ...version,
+  } as Task;
+}
+
+export const markedVersions: Task[] = [
+  markedEhrTask('ehr-task-1', { status: 'requested' }),
+  markedEhrTask('ehr-task-1', { status: 'in-progress', executionPeriod: { start: ago(20) } }),
+  markedEhrTask('ehr-task-1', { status: 'completed', executionPeriod: { start: ago(20), end: ago(1) } }),
+];
+
+/** The notification around them, with the marker in the Bundle's own unmapped elements too. */
+export function markedNotification(tasks: Task[]): Bundle {
+  const bundle = notification(tasks);
+  return {
+    ...bundle,
+    id: M,
+    meta: { source: M },
+    identifier: { system: M, value: M },
+    entry: bundle.entry!.map((e, i) => ({ ...e, fullUrl: i === 0 ? `urn:uuid:${M}` : `https://ehr.example.org/fhir/Task/${M}`, search: { mode: 'match' }, response: { status: '200', location: M, etag: M } })),
+  };
+}
