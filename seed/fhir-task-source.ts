@@ -49,6 +49,7 @@ export function fhirSourceProblem(config: OpsConfig): string | undefined {
   return undefined;
 }
 
+/** Turns the simulator's task events into FHIR Task versions, remembering each open task's state. */
 export class FhirTaskSource {
   private readonly tasks = new Map<string, TaskState>();
   private readonly codeOfQueue = new Map<string, string>();

@@ -15,6 +15,7 @@ import { FHIR_MEDIA_TYPES, jsonBodiesOnly } from '../web-hygiene.js';
 import type { FhirAnswer, FhirIngest } from './fhir-ingest.js';
 import { issue, issueCodeOfStatus, operationOutcome } from './outcome.js';
 
+/** The media type of every FHIR answer. */
 export const FHIR_JSON = 'application/fhir+json';
 
 export interface FhirRouterDeps {
