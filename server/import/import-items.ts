@@ -2,7 +2,7 @@
  * A body of any size, as import items: NDJSON lines as they are, or CSV rows through the mapping
  * (csv-rows.ts). Both read the body as a stream and hold one record at a time.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import type { OpsConfig } from '../../contracts/config.js';
 import { DomainError } from '../../contracts/errors.js';
@@ -37,20 +37,21 @@ export interface CsvSource {
  */
 export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<ImportItem> {
   const skipped: ImportItem[] = [];
-  const parser = Readable.from(body).pipe(
-    parse({
-      info: true,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      max_record_size: MAX_RECORD_BYTES,
-      on_skip: (err: CsvError | undefined) => {
-        skipped.push({ line: typeof err?.lines === 'number' ? err.lines : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
-        return undefined;
-      },
-    }),
-  );
+  const parser = parse({
+    info: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD_BYTES,
+    on_skip: (err: CsvError | undefined) => {
+      skipped.push({ line: typeof err?.lines === 'number' ? err.lines : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
+      return undefined;
+    },
+  });
+  // TRICKY: pipeline, not pipe: a body that fails (the connection dropped) must fail the parser,
+  // which ends the loop below with the error; with pipe it would be an uncaught stream error.
+  pipeline(Readable.from(body), parser, () => undefined);
   let plan: RowPlan | undefined;
   let width = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

@@ -74,21 +74,25 @@ export async function runImport(items: AsyncIterable<ImportItem>, ingest: Ingest
     lines = [];
   };
 
-  for await (const item of items) {
-    summary.records++;
-    if ('reason' in item) {
-      reject(summary, item.line, item.reason);
-      continue;
+  try {
+    for await (const item of items) {
+      summary.records++;
+      if ('reason' in item) {
+        reject(summary, item.line, item.reason);
+        continue;
+      }
+      if (batch.length + item.events.length > limit) await flush();
+      for (const value of item.events) {
+        batch.push({ index: batch.length, ok: true, value });
+        lines.push(item.line);
+      }
+      summary.events += item.events.length;
     }
-    if (batch.length + item.events.length > limit) await flush();
-    for (const value of item.events) {
-      batch.push({ index: batch.length, ok: true, value });
-      lines.push(item.line);
-    }
-    summary.events += item.events.length;
+    await flush();
+  } finally {
+    // NOTE: also when reading failed (the connection dropped): the batch in flight is stored, so it is counted.
+    await inFlight;
   }
-  await flush();
-  await inFlight;
   if (failure) throw failure.err;
   // NOTE: ingest's rejections come a batch after the lines rejected while reading: listed by line.
   summary.rejected.sort((a, b) => a.line - b.line);
