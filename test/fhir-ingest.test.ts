@@ -195,6 +195,12 @@ describe('bad Tasks and requests', () => {
     expect(appended).toEqual([]);
   });
 
+  it('refuses a Bundle of more than 3,000 entries whole (413), storing nothing', async () => {
+    const res = await post('/fhir', bundleOf('batch', Array.from({ length: 3001 }, (_, i) => ({ resource: task(`big-${i}`) }))));
+    expect([res.status, res.body.resourceType, diagnostics(res.body)]).toEqual([413, 'OperationOutcome', ['error/too-costly: Bundle.entry: at most 3000 entries per Bundle, got 3001']]);
+    expect(appended).toEqual([]);
+  });
+
   it('takes application/json as well as application/fhir+json', async () => {
     expect((await post('/fhir/Task', task('j-1'), { type: 'application/json; charset=utf-8' })).status).toBe(200);
     expect(appended.map((e) => e.event_id)).toEqual(['fhir:j-1:created']);
