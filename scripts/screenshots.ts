@@ -12,7 +12,8 @@
  *
  * Each product runs on a free port with a temporary data directory and is stopped afterwards.
  * The clock starts at the fixed instant and then runs, so the pictures are alike from run to run,
- * not identical to the pixel. Uses Debian's Chromium (/usr/bin/chromium).
+ * not identical to the pixel. Uses Debian's Chromium (/usr/bin/chromium). SHOTS_OUT writes the
+ * pictures under another directory (a test's, in the same docs/ layout) instead of the repository.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = process.env.SIM_SEED ?? '7';
 const CALM_AT = process.env.SHOTS_CALM_AT ?? '2026-11-26T14:05:00Z';
 const SURGE_AT = process.env.SHOTS_SURGE_AT ?? '2026-11-26T09:05:00Z';
+const OUT_ROOT = process.env.SHOTS_OUT ?? ROOT;
 const WALL = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1440, height: 900 };
 
@@ -92,7 +94,7 @@ async function shoot(browser: Browser, url: string, out: string, viewport: { wid
     await page.locator(ready).first().waitFor({ timeout: 30_000 });
     // A few ticks, so the sparklines and the data age have settled.
     await page.waitForTimeout(3000);
-    await page.screenshot({ path: join(ROOT, out) });
+    await page.screenshot({ path: join(OUT_ROOT, out) });
     console.log(`saved ${out}`);
   } finally {
     await page.close();
@@ -121,7 +123,7 @@ try {
   try {
     await waitForData(calm.url);
     await shoot(browser, `${calm.url}/wall`, 'docs/wall.png', WALL, '[data-queue]');
-    await shoot(browser, `${calm.url}/lead/queues/insurance?range=8h`, 'docs/lead-queue.png', LAPTOP, '[data-testid="history-charts"]');
+    await shoot(browser, `${calm.url}/lead/queues/insurance?range=8h`, 'docs/lead-queue.png', LAPTOP, '[data-testid="chart-arrivals"] .line-forecast path.recharts-line-curve');
   } finally {
     await calm.stop();
   }

@@ -17,7 +17,7 @@ export function RangeTeamTable({ queueId, teams }: { queueId: string; teams: Que
   const total = teams.teams.reduce((n, t) => n + t.started, 0);
   return (
     <div className="table-scroll">
-      <table className="team-table" data-testid="team-table" data-minutes={teams.minutes}>
+      <table className="team-table range-team-table" data-testid="team-table" data-minutes={teams.minutes}>
         <thead>
           <tr>
             {COLUMNS.map((c) => (
