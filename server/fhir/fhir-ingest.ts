@@ -59,11 +59,27 @@ const entrySchema = z.object({
   request: z.object({ method: z.string().optional(), url: z.string().optional() }).optional(),
 });
 
+/** A Task whose events are ready to send. */
+type TakenTask = { taskId: string; events: TaskEvent[]; warnings: string[] };
+
 const errorResult = (status: number, code: Issue['code'], reason: string): EntryResult => ({ status, issues: [issue('error', code, reason)] });
 
 /** Creates the FHIR ingest over the configuration's `fhir` mapping. */
 export function createFhirIngest(deps: FhirIngestDeps & { mapping: FhirMapping }): FhirIngest {
   const { mapping } = deps;
+
+  /** The events of one Task, every one checked (too old, in the future), or the result refusing it: the whole Task or nothing. */
+  function prepareTask(entry: { raw: unknown; idFromRequest?: string }, now: number): TakenTask | EntryResult {
+    const read = readTask(entry.raw, mapping);
+    if (!read.ok) return errorResult(400, read.code, read.reason);
+    const translated = taskEvents(read.task, mapping, entry.idFromRequest);
+    if (!translated.ok) return errorResult(translated.code === 'code-invalid' ? 422 : 400, translated.code, translated.reason);
+    for (const { event, element } of translated.events) {
+      const check = checkEvent(event, deps.config, now, { retentionDays: deps.retentionDays });
+      if (!check.ok) return errorResult(400, 'business-rule', check.reason.replace(/^occurred_at:/, `${element}:`));
+    }
+    return translated;
+  }
 
   /** Translates, checks and ingests the entries; one result per entry, in order. */
   async function run(entries: Entry[]): Promise<{ results: EntryResult[]; accepted: number; duplicates: number }> {
@@ -71,20 +87,16 @@ export function createFhirIngest(deps: FhirIngestDeps & { mapping: FhirMapping }
     const results: (EntryResult | undefined)[] = entries.map((e) => ('settled' in e ? e.settled : undefined));
     const items: BodyItem[] = [];
     const owner: { entry: number; event: TaskEvent }[] = [];
-    const taken = new Map<number, { taskId: string; events: TaskEvent[]; warnings: string[] }>();
+    const taken = new Map<number, TakenTask>();
     entries.forEach((entry, i) => {
       if ('settled' in entry) return;
-      const read = readTask(entry.raw, mapping);
-      if (!read.ok) return void (results[i] = errorResult(400, read.code, read.reason));
-      const translated = taskEvents(read.task, mapping, entry.idFromRequest);
-      if (!translated.ok) return void (results[i] = errorResult(translated.code === 'code-invalid' ? 422 : 400, translated.code, translated.reason));
-      // The whole Task or nothing: every event is checked (too old, in the future) before any is sent.
-      for (const { event, element } of translated.events) {
-        const check = checkEvent(event, deps.config, now, { retentionDays: deps.retentionDays });
-        if (!check.ok) return void (results[i] = errorResult(400, 'business-rule', check.reason.replace(/^occurred_at:/, `${element}:`)));
+      const prepared = prepareTask(entry, now);
+      if ('status' in prepared) {
+        results[i] = prepared;
+        return;
       }
-      taken.set(i, translated);
-      for (const event of translated.events) {
+      taken.set(i, prepared);
+      for (const event of prepared.events) {
         items.push({ index: owner.length, ok: true, value: event.event });
         owner.push({ entry: i, event });
       }
