@@ -53,12 +53,20 @@ async function csvHeader(file: string): Promise<string[]> {
   throw new ImportFailure('the CSV file is empty: it needs a header line naming its columns');
 }
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    return (await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5000) })).ok;
-  } catch {
-    return false;
-  }
+/** Whether the server answers its liveness check within 5 s. */
+function reachable(url: string): Promise<boolean> {
+  const target = new URL('/healthz', url);
+  const get = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    // NOTE: agent false: no kept-alive socket holds the process (or a benchmark) open afterwards.
+    const req = get(target, { agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
 }
 
 /** Streams the file to `POST /api/import`; resolves with the summary, or rejects with ImportFailure. */
@@ -93,7 +101,7 @@ export async function importFile(o: ImportFileOptions): Promise<ImportSummary> {
   const headers: Record<string, string | number> = { 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson', 'content-length': size };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(target, { method: 'POST', headers });
+  const req = send(target, { method: 'POST', headers, agent: false });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
     req.once('error', reject);
