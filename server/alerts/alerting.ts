@@ -189,10 +189,11 @@ export class Alerting {
 
   /**
    * The arrivals series and forecast settings the alerting forecasts `queue` with (the lead's
-   * forecast chart). A server not running the loop (it follows another) reads the store first.
+   * forecast chart). A server not running the loop (it follows another), or whose loop has not
+   * read its first history yet (just started), reads the store first.
    */
   async forecastInput(queue: string): Promise<{ series: ArrivalSeries; options: ForecastOptions } | undefined> {
-    if (!this.timer) await this.readArrivals(this.o.clock());
+    if (!this.timer || !this.bootstrapped) await this.readArrivals(this.o.clock());
     const series = this.series.get(queue);
     return series && { series, options: this.forecastOptions };
   }
