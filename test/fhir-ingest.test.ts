@@ -4,6 +4,7 @@
  * `/api/events`; versions of one Task over time add only what is new; answers are FHIR
  * (OperationOutcome, batch-response), errors name the element and never echo a value.
  */
+import { createHash } from 'node:crypto';
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OpsEvent } from '../contracts/events.js';
@@ -161,7 +162,6 @@ describe('bad Tasks and requests', () => {
     ['an impossible date', task('e-3', { status: 'completed', lastModified: '2026-02-30T10:00:00Z' }), 400, /^error\/invalid: Task\.lastModified: must be a date and time/],
     ['no zone', task('e-4', { executionPeriod: { start: '2026-11-26T10:00:00' } }), 400, /^error\/invalid: Task\.executionPeriod\.start: must be/],
     ['an unknown status', { ...task('e-5'), status: 'Jane Doe 1961' }, 400, /^error\/invalid: Task\.status: must be a FHIR R4 Task status/],
-    ['a patient-like id', task('Doe, Jane 1961-02-03'), 400, /^error\/invalid: Task\.id: is not a FHIR id .*not shown, not taken$/],
     ['authored too long ago', task('e-7', { authoredOn: '2025-01-01T00:00:00Z' }), 400, /^error\/business-rule: Task\.authoredOn: is too old: older than the 35-day retention$/],
     ['authored in the future', task('e-8', { authoredOn: '2026-11-26T13:00:00Z' }), 400, /^error\/business-rule: Task\.authoredOn: is more than 5 minutes in the future$/],
     ['in progress with no time', (({ lastModified: _l, ...rest }) => rest)(task('e-9', { status: 'in-progress', owner: { reference: 'Organization/rcm-a' } })), 400, /^error\/required: Task\.lastModified: is required when the status is in-progress/],
@@ -176,6 +176,14 @@ describe('bad Tasks and requests', () => {
     expect(diagnostics(res.body)[0]).toMatch(pattern);
     expect(JSON.stringify(res.body)).not.toMatch(/Jane|Doe|1961/);
     expect(appended).toEqual([]);
+  });
+
+  it('takes a Task whose id is not an opaque id under a SHA-256 prefix of it, never storing or showing the id', async () => {
+    const res = await post('/fhir/Task', task('Doe, Jane 1961-02-03'));
+    expect(res.status).toBe(200);
+    const hashed = createHash('sha256').update('Doe, Jane 1961-02-03').digest('hex').slice(0, 32);
+    expect(appended.map((e) => [e.event_id, 'task_id' in e ? e.task_id : undefined])).toEqual([[`fhir:${hashed}:created`, hashed]]);
+    expect(JSON.stringify(res.body)).not.toMatch(/Jane|Doe|1961/);
   });
 
   it('answers every refusal of the request as an OperationOutcome', async () => {

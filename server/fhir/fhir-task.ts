@@ -28,9 +28,6 @@ export const TASK_STATUSES = [
   'entered-in-error',
 ] as const satisfies readonly NonNullable<Task['status']>[];
 
-/** A FHIR `id`: what `Task.id` must be (FHIR R4 datatypes). */
-export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
 /**
  * A FHIR `dateTime` precise enough to place an event: date, time to the second, and a zone.
  * FHIR allows `2026` or `2026-11-26` too; those cannot say when work arrived, so they are refused.

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { FhirMapping } from '../../contracts/config.js';
 import type { TaskEventType } from '../../contracts/events.js';
 import { capReason, isOpaqueId } from '../../contracts/issues.js';
-import { FHIR_ID, instantOf, type TaskRead } from './fhir-task.js';
+import { instantOf, type TaskRead } from './fhir-task.js';
 
 const STARTED = new Set(['in-progress', 'completed', 'on-hold']);
 const CANCELLED = new Set(['cancelled', 'rejected', 'failed', 'entered-in-error']);
@@ -33,18 +33,18 @@ type Failure = Extract<TaskTranslation, { ok: false }>;
 const fail = (code: Failure['code'], reason: string): Failure => ({ ok: false, code, reason: capReason(reason) });
 
 /**
- * The task id of a FHIR id: itself, or (too long to leave room in an event id) its SHA-256 prefix.
- * Only a FHIR id (`[A-Za-z0-9-.]{1,64}`) is taken: anything else may be free text and is refused.
+ * The task id of a Task: its id when that is a well-formed opaque id short enough to leave room in
+ * an event id; otherwise the first 32 hex digits of its SHA-256, so that an id holding free text
+ * (a name, a record number) is neither stored nor shown, and the same Task still gets the same id.
  */
 export function taskIdOf(fhirId: string): string {
-  return fhirId.length <= LONGEST_KEPT_ID ? fhirId : createHash('sha256').update(fhirId).digest('hex').slice(0, 32);
+  return fhirId.length <= LONGEST_KEPT_ID && isOpaqueId(fhirId) ? fhirId : createHash('sha256').update(fhirId).digest('hex').slice(0, 32);
 }
 
 /** The events one Task version implies, or why it cannot be taken (naming the element, never its value). */
 export function taskEvents(task: TaskRead, mapping: FhirMapping, idFromRequest?: string): TaskTranslation {
   const fhirId = task.id ?? idFromRequest;
-  if (fhirId === undefined) return fail('required', 'Task.id: is required (the id the source knows the Task by), so that later versions match');
-  if (!FHIR_ID.test(fhirId)) return fail('invalid', 'Task.id: is not a FHIR id (1-64 of A-Z a-z 0-9 - .): not shown, not taken');
+  if (fhirId === undefined || fhirId === '') return fail('required', 'Task.id: is required (the id the source knows the Task by), so that later versions match');
   const taskId = taskIdOf(fhirId);
 
   const queue = queueOf(task, mapping);
