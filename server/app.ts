@@ -236,7 +236,7 @@ export function createApp(deps: AppDeps): App {
   const dist = deps.clientDist ?? CLIENT_DIST;
   if (existsSync(dist)) {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(['/', '/wall', '/lead', '/lead/{*rest}'], (_req, res) => {
+    app.get(['/', '/wall', '/wall/legend', '/lead', '/lead/{*rest}'], (_req, res) => {
       res.sendFile('index.html', { root: dist, maxAge: 0 });
     });
   } else {

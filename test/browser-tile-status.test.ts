@@ -9,6 +9,8 @@
  *   demand-peak alert fires: At risk, never On target;
  * - coding: SLA 100%, staffed, nothing near target: On target;
  * - referrals: one task waiting 2 min, none started: No starts yet.
+ * The tooltip's reasons also describe the tile for screen readers, and `/wall/legend` shows the
+ * legend the README carries (client/src/wall-legend.ts).
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HD, SHOTS, poll } from './support/browser-session.js';
 import { launchChromium, writeBrowserConfig } from './support/browser.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from './support/process.js';
+import { MARK_LEGEND, STATUS_LEGEND } from '../client/src/wall-legend';
 
 const TOKENS = { wall: 'status-wall-token-0123456789', ingest: 'status-ingest-token-0123456789' } as const;
 const sha = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -130,6 +133,9 @@ describe('the tile status follows one rule', () => {
     await poll(() => tileStatus(wall, 'registration'), 15_000).toMatchObject({ badge: 'Breaching', badgeLevel: 'red', tileLevel: 'red', oldestColour: 'red' });
     const { tooltip } = await tileStatus(wall, 'registration');
     expect(tooltip).toMatch(/^Breaching: 4 waiting past target/);
+    // The same reasons describe the tile to a screen reader.
+    const described = await wall.locator('.tile[data-queue="registration"]').evaluate((tile) => document.getElementById(tile.getAttribute('aria-describedby') ?? '')?.textContent);
+    expect(`Breaching: ${described}`).toBe(tooltip);
     // The SLA figure itself meets the goal and says so: the badge is red for the waits alone.
     expect(await wall.locator('.tile[data-queue="registration"] [data-metric="sla"]').textContent()).toBe('100%');
     expect(await wall.locator('.tile[data-queue="registration"] [data-metric="breached"]').textContent()).toBe('4 breached');
@@ -154,5 +160,20 @@ describe('the tile status follows one rule', () => {
   it('reads No starts yet when nothing started in the window', async () => {
     expect(await tileStatus(wall, 'referrals')).toEqual({ badge: 'No starts yet', badgeLevel: 'neutral', tileLevel: 'neutral', tooltip: 'No starts yet: no task started in the window', oldestColour: 'plain' });
     await wall.screenshot({ path: join(SHOTS, 'wall-tile-status.png') });
+  });
+
+  it('/wall/legend shows the legend the README carries: each badge as the tiles draw it, and every other mark', async () => {
+    const page = await (await browser.newContext({ viewport: HD })).newPage();
+    await page.goto(`${server.url}/wall/legend`);
+    const rows = page.locator('table[aria-label="Tile status"] tbody tr');
+    await poll(() => rows.count(), 15_000).toBe(STATUS_LEGEND.length);
+    const shown = await rows.evaluateAll((trs: HTMLTableRowElement[]) =>
+      trs.map((tr) => ({ label: tr.querySelector('.status-badge')!.textContent!.trim(), level: /level-(\w+)/.exec(tr.querySelector('.status-badge')!.className)![1], when: tr.cells[1].textContent }),
+    ));
+    expect(shown).toEqual(STATUS_LEGEND.map((row) => ({ label: row.label, level: row.level, when: row.when.replaceAll('`', '') })));
+    const marks = await page.locator('table[aria-label="Other marks"] tbody tr').evaluateAll((trs: HTMLTableRowElement[]) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+    expect(marks).toEqual(MARK_LEGEND.map((row) => [row.mark, row.means]));
+    await page.screenshot({ path: join(SHOTS, 'wall-legend.png') });
+    await page.close();
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Routes: `/` and `/wall` show the wall; `/lead...` the team lead view, loaded on demand so the
- * wall's bundle carries none of it.
+ * Routes: `/` and `/wall` show the wall, `/wall/legend` what its marks mean; `/lead...` the team
+ * lead view, loaded on demand so the wall's bundle carries none of it.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { takeAccessToken, TOKEN_STORAGE_KEY } from './auth';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NotFoundPage } from './components/NotFoundPage';
+import { WallLegendPage } from './components/WallLegendPage';
 import { WallPage } from './components/WallPage';
 import { usePathname, useSearch } from './router';
 import { siteParam } from './site-url';
@@ -18,6 +19,7 @@ const DecisionApp = lazy(() => import('./components/decision/DecisionApp'));
 export function App() {
   const pathname = usePathname();
   if (pathname === '/' || pathname === '/wall') return <WallRoute />;
+  if (pathname === '/wall/legend') return <WallLegendPage />;
   if (pathname === '/lead' || pathname.startsWith('/lead/')) {
     return (
       <ErrorBoundary>

@@ -1,4 +1,5 @@
 /** One queue: its load, its waits, its SLA status, in-house against partner; readable from across the room. */
+import { useId } from 'react';
 import {
   formatCount,
   formatGoal,
@@ -22,6 +23,7 @@ export function QueueTile({ queueId }: { queueId: string }) {
   const generatedAt = useOps((s) => s.snapshot?.generated_at ?? '');
   const series = useOps((s) => s.sparklines[queueId]);
   const alertFiring = useOps((s) => s.alerts.some((a) => a.queue === queueId && a.state === 'firing'));
+  const whyId = useId();
   if (!queue) return null;
   const status = slaStatus(queue, alertFiring);
   // The SLA figure is coloured by attainment alone; the badge by everything (see slaStatus).
@@ -29,7 +31,17 @@ export function QueueTile({ queueId }: { queueId: string }) {
   const breach = formatBreach(queue.time_to_breach_minutes);
   const staffing = formatStaffing(queue.staffed_agents, queue.agents_needed);
   return (
-    <article className={`tile level-${status.level}`} aria-label={`${queue.name}: ${status.label}`} title={`${status.label}: ${status.reason}`} data-queue={queue.queue}>
+    <article
+      className={`tile level-${status.level}`}
+      aria-label={`${queue.name}: ${status.label}`}
+      aria-describedby={whyId}
+      title={`${status.label}: ${status.reason}`}
+      data-queue={queue.queue}
+    >
+      {/* NOTE: the tooltip's reasons for screen readers too (a hidden element still describes). */}
+      <span id={whyId} hidden>
+        {status.reason}
+      </span>
       <h2 className="tile-name" title={queue.name}>
         {queue.name}
       </h2>
