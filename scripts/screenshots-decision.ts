@@ -7,7 +7,8 @@
  * surge) on a free port with a temporary data directory, alerts evaluated every second and firing
  * at once, so capacity requests go out and the demo partners answer them (20 to 120 s) before the
  * picture; it stops the product afterwards. LEAD_TOKEN is sent when the server has access tokens.
- * Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
+ * Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser. SHOTS_OUT puts docs/images
+ * under another directory (a test's) instead of the repository's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'docs/images');
+const OUT = join(process.env.SHOTS_OUT ?? ROOT, 'docs/images');
 const VIEWPORT = { width: 1440, height: 900 };
 const token = process.env.LEAD_TOKEN ?? null;
 
