@@ -208,9 +208,9 @@ describe('the wall from five metres, without banners and with three alert rows',
   it('shows three alert rows once three queues have no agents left', async () => {
     await wall.setViewportSize(HD);
     await post(agentsGoneEvents(config, ['registration', 'scheduling', 'insurance'], Date.now()));
-    await poll(() => wall.locator('[data-testid="alert-banner"] .alert-row').count(), 60_000).toBe(3);
+    await poll(() => wall.locator('[data-testid="alert-banner"] .alert-row').count(), 120_000).toBe(3);
     await poll(() => wall.locator('.alert-row [data-part="action"]').count(), 30_000).toBe(3);
-  }, 120_000);
+  }, 180_000);
 
   for (const [viewport, scale] of SIZES) {
     it(`with three alert rows at ${viewport.width}x${viewport.height}: the tiles keep their room, nothing cut off or overlapping`, async () => {
