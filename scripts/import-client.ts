@@ -1,7 +1,8 @@
 /**
- * The client side of a history import: streams a file to a running server's `POST /api/import`
- * and gives back its summary. The server does the reading, checking and storing, so the data
- * directory (or Kafka) has one writer, and the import lands where the live events land.
+ * The client side of a history import: sends a file to a running server's `POST /api/import`, in
+ * parts of about 8 MB cut at row ends (import-parts.ts), and adds up their summaries. The server
+ * does the reading, checking and storing, so the data directory (or Kafka) has one writer, and
+ * the import lands where the live events land.
  *
  * Before sending anything it checks what it can on its own: the file is there, the server answers,
  * and (CSV) the header has every mapped column.
@@ -10,11 +11,13 @@ import { createReadStream, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { csvMappingOf, type ImportFormat, type ImportQuery, type ImportSummary } from '../contracts/import.js';
+import { csvMappingOf, MAX_REJECTED_LISTED, type ImportFormat, type ImportQuery, type ImportSummary } from '../contracts/import.js';
 import { columnsOf } from '../server/import/csv-rows.js';
+import { fileParts } from './import-parts.js';
+
+/** What one request carries at most (cut at a row's end): a part is stored within seconds, far inside the server's request timeout. */
+export const PART_BYTES = 8 << 20;
 
 export interface ImportFileOptions {
   file: string;
@@ -25,8 +28,10 @@ export interface ImportFileOptions {
   /** The server, e.g. http://127.0.0.1:3000. */
   url: string;
   token?: string;
-  /** Bytes sent so far, of `total`; called as the file is read. */
-  onProgress?(sent: number, total: number): void;
+  /** Bytes of the file stored so far, of `total`; called after each part. */
+  onProgress?(stored: number, total: number): void;
+  /** Bytes per request (default PART_BYTES). */
+  partBytes?: number;
 }
 
 /** A failure the command reports in one line (and exits 1 on). */
@@ -98,40 +103,59 @@ export async function importFile(o: ImportFileOptions): Promise<ImportSummary> {
     throw new ImportFailure(`no server answers at ${o.url}: start it first (npm start); the import goes through the running server, which stores it as it stores live events`);
   }
   const target = new URL(`/api/import?${query}`, o.url);
-  const headers: Record<string, string | number> = { 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson', 'content-length': size };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const summary: ImportSummary = { format, records: 0, events: 0, accepted: 0, duplicates: 0, rejected: [], rejected_count: 0 };
+  o.onProgress?.(0, size);
+  for await (const part of fileParts(o.file, format, o.partBytes ?? PART_BYTES)) {
+    let answer: PartAnswer;
+    try {
+      answer = await postPart(target, format, part.body, o.token);
+    } catch (err) {
+      throw new ImportFailure(`the connection to ${o.url} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); what was stored stays: run the import again to add the rest`, summary);
+    }
+    const { status, body } = answer;
+    if (status === 200 && body && body.error === undefined) {
+      addPart(summary, body, part.lineOffset);
+      o.onProgress?.(part.endByte, size);
+      continue;
+    }
+    if (status === 401 || status === 403) throw new ImportFailure(`the server refused the token (${status}): an import needs an admin token in OPS_TOKEN`, summary);
+    if (body?.details?.summary) addPart(summary, body.details.summary, part.lineOffset);
+    throw new ImportFailure(`the server answered ${status}: ${body?.error ?? 'no explanation'}`, summary);
+  }
+  summary.rejected.sort((a, b) => a.line - b.line);
+  return summary;
+}
+
+type PartAnswer = { status: number; body?: ImportSummary & { error?: string; details?: { summary?: ImportSummary } } };
+
+/** One part, one request (no kept-alive socket: nothing holds the process open afterwards). */
+async function postPart(target: URL, format: ImportFormat, body: Buffer, token: string | undefined): Promise<PartAnswer> {
+  const headers: Record<string, string | number> = { 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson', 'content-length': body.length };
+  if (token) headers.authorization = `Bearer ${token}`;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const req = send(target, { method: 'POST', headers, agent: false });
-  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
     req.once('error', reject);
   });
-  let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      sent += chunk.length;
-      o.onProgress?.(sent, size);
-      done(null, chunk);
-    },
-  });
-  // NOTE: the server may answer (400, 401) before the whole file is sent; the answer is what counts.
-  const upload = pipeline(createReadStream(o.file), counter, req).catch(() => undefined);
-  let res: IncomingMessage;
-  try {
-    res = await answer;
-  } catch (err) {
-    throw new ImportFailure(`the connection to ${o.url} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); what was stored stays: run the import again to add the rest`);
-  }
+  // NOTE: the server may answer (400, 401) before it has read the whole part; the answer is what counts.
+  req.end(body);
+  const res = await response;
   let text = '';
   for await (const chunk of res) text += chunk;
-  await Promise.race([upload, new Promise((r) => setTimeout(r, 100))]);
-  let body: (ImportSummary & { error?: string; details?: { summary?: ImportSummary } }) | undefined;
   try {
-    body = JSON.parse(text);
+    return { status: res.statusCode ?? 0, body: JSON.parse(text) };
   } catch {
-    body = undefined;
+    return { status: res.statusCode ?? 0 };
   }
-  if (res.statusCode === 200 && body && body.error === undefined) return body;
-  if (res.statusCode === 401 || res.statusCode === 403) throw new ImportFailure(`the server refused the token (${res.statusCode}): an import needs an admin token in OPS_TOKEN`);
-  throw new ImportFailure(`the server answered ${res.statusCode}: ${body?.error ?? 'no explanation'}`, body?.details?.summary);
+}
+
+/** Adds a part's counts to the file's, its lines renumbered as the file's. */
+function addPart(summary: ImportSummary, part: ImportSummary, lineOffset: number): void {
+  summary.records += part.records;
+  summary.events += part.events;
+  summary.accepted += part.accepted;
+  summary.duplicates += part.duplicates;
+  summary.rejected_count += part.rejected_count;
+  for (const r of part.rejected) if (summary.rejected.length < MAX_REJECTED_LISTED) summary.rejected.push({ line: r.line + lineOffset, reason: r.reason });
 }

@@ -32,26 +32,26 @@ function printSummary(s: ImportSummary, seconds: number): void {
 }
 
 /** A bar on a terminal; elsewhere (CI, a log file) a plain line every 10 seconds. */
-function progressReporter(): { update(sent: number, total: number): void; stop(): void } {
+function progressReporter(): { update(stored: number, total: number): void; stop(): void } {
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {sentMb} of {totalMb} MB | {eta_formatted} left', hideCursor: true, etaBuffer: 50 });
+    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {doneMb} of {totalMb} MB stored | {eta_formatted} left', hideCursor: true, etaBuffer: 50 });
     let started = false;
     return {
-      update(sent, total) {
-        const values = { sentMb: (sent / 2 ** 20).toFixed(1), totalMb: (total / 2 ** 20).toFixed(1) };
+      update(stored, total) {
+        const values = { doneMb: (stored / 2 ** 20).toFixed(1), totalMb: (total / 2 ** 20).toFixed(1) };
         if (!started) bar.start(total, 0, values);
         started = true;
-        bar.update(sent, values);
+        bar.update(stored, values);
       },
       stop: () => started && bar.stop(),
     };
   }
   let last = Date.now();
   return {
-    update(sent, total) {
-      if (Date.now() - last < 10_000 && sent < total) return;
+    update(stored, total) {
+      if (Date.now() - last < 10_000 && stored < total) return;
       last = Date.now();
-      console.error(`importing: ${total === 0 ? 100 : Math.floor((sent / total) * 100)}% (${fmt(sent / 2 ** 20)} of ${fmt(total / 2 ** 20)} MB sent)`);
+      console.error(`importing: ${total === 0 ? 100 : Math.floor((stored / total) * 100)}% (${fmt(stored / 2 ** 20)} of ${fmt(total / 2 ** 20)} MB stored)`);
     },
     stop() {},
   };
@@ -102,7 +102,7 @@ async function main(): Promise<number> {
       csv: { map: values.map, queues: values.queues, teams: values.teams, defaults: values.defaults, time_zone: values['time-zone'] },
       url: values.url ?? env.url,
       token: env.token,
-      onProgress: (sent, total) => progress.update(sent, total),
+      onProgress: (stored, total) => progress.update(stored, total),
     });
     progress.stop();
     printSummary(summary, (performance.now() - t0) / 1000);

@@ -15,7 +15,7 @@ import type { ImportSummary } from '../contracts/import.js';
 import type { MetricsSnapshot } from '../contracts/metrics-snapshot.js';
 import { createProduct, type Product } from '../server/product.js';
 import { configWithAccess, TOKENS } from './support/harness.js';
-import { eventsOf, EXPORT_HEADER, EXPORT_QUERY, exportCsv, exportRow, exportTasks, PATIENT_NAMES } from './support/export-fixture.js';
+import { eventsOf, EXPORT_HEADER, EXPORT_QUERY, exportCsv, exportRow, exportTasks, PATIENT_NAMES, QUEUE_LABELS } from './support/export-fixture.js';
 import { tempDataDir } from './support/process.js';
 import { referenceTasks, referenceValues } from './support/reference-metrics.js';
 
@@ -138,6 +138,11 @@ describe('history import into the embedded default on disk', () => {
       { line: 7, reason: 'the row cannot be read as CSV (CSV_QUOTE_NOT_CLOSED)' },
     ]);
     expect(res.body).toMatchObject({ records: 6, rejected_count: 4, accepted: eventsOf([base[0], base[2]]).length });
+    // A Windows export with a two-line note: the row after it is on line 4, as an editor shows it.
+    const [noted, wrong] = exportTasks(config, NOW, 2, 10);
+    const windows = [EXPORT_HEADER.join(','), `${exportRow(noted, 1)}"first line\r\nsecond line"`, exportRow(wrong, 1).replace(QUEUE_LABELS[wrong.queue], 'Oncology Intake')].join('\r\n');
+    const named = await postImport(url, windows);
+    expect(named.body.rejected).toEqual([{ line: 4, reason: expect.stringMatching(/^queue \(column "Work Queue"\)/) }]);
     const stored = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1')).join('');
     for (const name of [...PATIENT_NAMES, 'Oncology', 'voicemail']) expect(stored).not.toContain(name);
   });

@@ -11,6 +11,37 @@ import { planRows, rowEvents, type RowPlan } from './csv-rows.js';
 import type { ImportItem } from './import-stream.js';
 import { ndjsonLines } from './ndjson-lines.js';
 
+/**
+ * Line numbers as an editor counts them (line breaks before a byte offset), for records that end
+ * at an offset. TRICKY: not csv-parse's `info.lines`, which counts a CRLF inside a quoted cell as
+ * two lines, so every row after a multi-line note in a Windows export would be named wrongly.
+ */
+export class LineBreaks {
+  /** Offsets of line feeds not yet passed; `head` indexes the first. */
+  private offsets: number[] = [];
+  private head = 0;
+  private passed = 0;
+  private fed = 0;
+
+  add(bytes: Uint8Array): void {
+    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) this.offsets.push(this.fed + i);
+    this.fed += bytes.length;
+  }
+
+  /** The line of a record whose bytes end at `end` (exclusive, its line break included); ends only grow. */
+  lineEndingAt(end: number): number {
+    while (this.head < this.offsets.length && this.offsets[this.head] < end - 1) {
+      this.head++;
+      this.passed++;
+    }
+    if (this.head > 4096) {
+      this.offsets = this.offsets.slice(this.head);
+      this.head = 0;
+    }
+    return this.passed + 1;
+  }
+}
+
 /** At most this many bytes in one CSV record: a file that is not CSV fails fast instead of filling memory. */
 const MAX_RECORD_BYTES = 1 << 20;
 
@@ -36,7 +67,8 @@ export interface CsvSource {
  * line and the reading goes on; their text is never shown, only what kind of fault it is.
  */
 export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<ImportItem> {
-  const skipped: ImportItem[] = [];
+  /** Rows CSV could not read, by the offset where they start: named in order with the rows around them. */
+  const skipped: { at: number; reason: string }[] = [];
   const parser = parse({
     info: true,
     bom: true,
@@ -45,29 +77,40 @@ export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<I
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => {
-      skipped.push({ line: typeof err?.lines === 'number' ? err.lines : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
+      skipped.push({ at: typeof err?.bytes === 'number' ? err.bytes : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
       return undefined;
     },
   });
+  const breaks = new LineBreaks();
+  const counted = (async function* () {
+    for await (const chunk of body) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      breaks.add(bytes);
+      yield bytes;
+    }
+  })();
   // TRICKY: pipeline, not pipe: a body that fails (the connection dropped) must fail the parser,
   // which ends the loop below with the error; with pipe it would be an uncaught stream error.
-  pipeline(Readable.from(body), parser, () => undefined);
+  pipeline(Readable.from(counted), parser, () => undefined);
+  // The line where an unreadable row starts: the one holding its first byte.
+  const unreadable = (s: { at: number; reason: string }): ImportItem => ({ line: breaks.lineEndingAt(s.at + 1), reason: s.reason });
   let plan: RowPlan | undefined;
   let width = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+    while (skipped.length > 0 && skipped[0].at < info.bytes) yield unreadable(skipped.shift()!);
+    const line = breaks.lineEndingAt(info.bytes);
     if (!plan) {
       plan = planRows(record, source.mapping, source.config, source.now, source.retentionDays);
       width = record.length;
       continue;
     }
     if (record.length !== width) {
-      yield { line: info.lines, reason: `the row has ${record.length} cells, the header ${width}` };
+      yield { line, reason: `the row has ${record.length} cells, the header ${width}` };
       continue;
     }
     const result = rowEvents(record, plan);
-    yield result.ok ? { line: info.lines, events: result.events } : { line: info.lines, reason: result.reason };
+    yield result.ok ? { line, events: result.events } : { line, reason: result.reason };
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+  while (skipped.length > 0) yield unreadable(skipped.shift()!);
   if (!plan) throw new DomainError('invalid', 'the CSV is empty: it needs a header line naming its columns');
 }
