@@ -12,13 +12,13 @@ import { createSimulator, type Simulator } from '../seed/simulator.js';
 import type { Alerting } from './alerts/alerting.js';
 import { createAlerting, type AlertingDeps } from './alerts/create-alerting.js';
 import { createApp, type App } from './app.js';
-import { chatGiveUpRecord, productVersion, recordAuthBurst, startRecord } from './audit/audit-records.js';
+import { productVersion, recordAuthBurst, recordChatGiveUp, startRecord } from './audit/audit-records.js';
 import { mountDemoPartners, type DemoPartnerMount } from './demo-partners.js';
 import { openEngines, type EngineChoice, type Engines } from './engines.js';
 import { embeddedLeadership, kafkaLeadership, type LeadershipWiring } from './leadership/several-servers.js';
 import type { Leadership } from './leadership/leadership.js';
 import { registerLeaderGauge } from './leadership/leader-gauge.js';
-import { createTelemetry, type Telemetry } from './telemetry.js';
+import { countCapacityChanges, createTelemetry, type Telemetry } from './telemetry.js';
 import { webhookSecrets } from './webhook-secrets.js';
 import { fhirSimulatorSink } from './fhir/simulator-sink.js';
 import type { FhirIngest } from './fhir/fhir-ingest.js';
@@ -139,10 +139,7 @@ export async function createProduct(deps: ProductDeps): Promise<Product> {
     secret: (name) => secrets.get(name),
     clock,
     logger: logger.child({ component: 'chat' }),
-    onGiveUp: (giveUp) =>
-      void engines.auditLog.append([chatGiveUpRecord(giveUp, clock, ids)]).catch((err: unknown) =>
-        logger.error({ err, team: giveUp.team, message: giveUp.messageId }, 'a chat message given up on was NOT recorded on the audit trail'),
-      ),
+    onGiveUp: (giveUp) => void recordChatGiveUp(engines.auditLog, clock, ids, giveUp).catch((err: unknown) => logger.error({ err, team: giveUp.team }, 'a chat give-up was NOT recorded on the audit trail')),
     ...deps.chat,
   });
   registerLeaderGauge(telemetry.registry, seat.leadership);
@@ -248,16 +245,6 @@ async function recordStart(engines: Engines, config: OpsConfig, clock: Clock, id
     await engines.store.close();
     throw new Error(`the audit trail did not take the start-up record: ${(err as Error).message}`, { cause: err });
   }
-}
-
-/** Counts capacity request state changes for Prometheus. */
-function countCapacityChanges(alerting: Alerting, telemetry: Telemetry): void {
-  let seen = new Map<string, string>();
-  alerting.desk.onChange((requests) => {
-    const next = new Map(requests.map((r) => [r.request_id, r.state]));
-    for (const [id, state] of next) if (seen.get(id) !== state) telemetry.capacityChanges.inc({ state });
-    seen = next;
-  });
 }
 
 export interface Running {

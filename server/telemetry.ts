@@ -1,5 +1,6 @@
 /** Prometheus metrics of one server instance (its own registry: no module-level state). */
 import client from 'prom-client';
+import type { Alerting } from './alerts/alerting.js';
 
 export type Telemetry = ReturnType<typeof createTelemetry>;
 
@@ -25,4 +26,14 @@ export function createTelemetry() {
   const dataDirBytes = (read: () => number) =>
     new client.Gauge({ name: 'occ_data_dir_bytes', help: 'Bytes on disk of the data directory (DATA_DIR)', registers: [registry], collect() { this.set(read()); } });
   return { registry, dataDirBytes, eventsAccepted, eventsRejected, eventsDuplicate, eventsApplied, snapshotSeconds, viewComputations, socketClients, alertNotifications, capacityChanges };
+}
+
+/** Counts capacity request state changes for Prometheus. */
+export function countCapacityChanges(alerting: Alerting, telemetry: Telemetry): void {
+  let seen = new Map<string, string>();
+  alerting.desk.onChange((requests) => {
+    const next = new Map(requests.map((r) => [r.request_id, r.state]));
+    for (const [id, state] of next) if (seen.get(id) !== state) telemetry.capacityChanges.inc({ state });
+    seen = next;
+  });
 }

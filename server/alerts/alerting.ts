@@ -10,7 +10,7 @@
  */
 import { randomIds, type IdSource } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
-import type { HistoryPoint, MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
+import type { MetricsSnapshot } from '../../contracts/metrics-snapshot.js';
 import type { MetricsStore } from '../../streams/metrics-store.js';
 import type { Principal } from '../access.js';
 import { principalQueues } from '../views.js';
@@ -24,7 +24,8 @@ import type { AlertStore } from './alert-store.js';
 import type { Alert, PeakMeasures } from '../../contracts/alerts.js';
 import { withGuidance } from './alert-guidance.js';
 import { assessDemandPeak, describePeak, DEFAULT_PEAK_RULE, type PeakRule } from './demand-peak.js';
-import { ArrivalSeries, DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, MINUTE_MS, type ForecastOptions } from './forecast.js';
+import { DEFAULT_FORECAST, forecastArrivals, INTERVAL_MS, type ArrivalSeries, type ForecastOptions } from './forecast.js';
+import { ArrivalReader } from './arrival-reader.js';
 import { NOT_SHOWN, quoteIfOpaque } from '../../contracts/issues.js';
 
 export interface AlertingOptions {
@@ -64,14 +65,12 @@ export interface Forward {
 export class Alerting {
   readonly book: AlertBook;
   readonly desk: CapacityDesk;
-  private readonly series = new Map<string, ArrivalSeries>();
+  private readonly arrivals: ArrivalReader;
   private readonly latest = new Map<string, PeakMeasures>();
   private readonly listeners = new Set<(alerts: Alert[]) => void>();
   private readonly rule: PeakRule;
   private readonly forecastOptions: ForecastOptions;
-  private bootstrapped = false;
   private running: Promise<void> | undefined;
-  private reading: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private forward: Forward | undefined;
 
@@ -82,7 +81,8 @@ export class Alerting {
     this.forecastOptions = { ...DEFAULT_FORECAST, ...o.forecast };
     // Retention: the forecast's weeks plus a day of ratio window.
     const minutes = (this.forecastOptions.weeks * 7 + 2) * 24 * 60;
-    for (const q of o.config.queues) this.series.set(q.id, new ArrivalSeries(minutes));
+    const { bootstrapMinutes, refreshMinutes } = o;
+    this.arrivals = new ArrivalReader({ queues: o.config.queues.map((q) => q.id), store: o.store, keepMinutes: minutes, bootstrapMinutes, refreshMinutes });
     // A partner's answer changes what the alert says (covered, the next action): the wall hears it.
     o.desk.onChange(() => this.announce());
   }
@@ -117,7 +117,7 @@ export class Alerting {
     this.desk.lead();
     await this.desk.restore();
     // The series missed what happened while another server led: read the history again.
-    this.bootstrapped = false;
+    this.arrivals.rewind();
     this.start();
   }
 
@@ -140,12 +140,12 @@ export class Alerting {
 
   private async evaluateOnce(): Promise<void> {
     const now = this.o.clock();
-    await this.readArrivals(now);
+    await this.arrivals.read(now);
     const snapshot = await this.o.store.snapshot(now);
     const transitions: AlertTransition[] = [];
     for (const row of snapshot.queues) {
       const queue = this.o.config.queueIndex.get(row.queue)!;
-      const series = this.series.get(row.queue)!;
+      const series = this.arrivals.of(row.queue)!;
       const forecast = forecastArrivals(series, now, this.forecastOptions);
       const { verdict, measures } = assessDemandPeak(
         { queue, metrics: row, forecast, arrivalsLast15m: series.sum(now - INTERVAL_MS, now) },
@@ -172,29 +172,14 @@ export class Alerting {
     this.share();
   }
 
-  /** Reads the arrivals since the last read (at first the bootstrap minutes) into the series. */
-  private readArrivals(now: number): Promise<void> {
-    this.reading ??= (async () => {
-      const minutes = this.bootstrapped ? (this.o.refreshMinutes ?? 30) : (this.o.bootstrapMinutes ?? 7 * 24 * 60);
-      for (const q of this.o.config.queues) {
-        const history = await this.o.store.history(q.id, minutes, now);
-        feed(this.series.get(q.id)!, history.points);
-      }
-      this.bootstrapped = true;
-    })().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
-  }
-
   /**
    * The arrivals series and forecast settings the alerting forecasts `queue` with (the lead's
    * forecast chart). A server not running the loop (it follows another), or whose loop has not
    * read its first history yet (just started), reads the store first.
    */
   async forecastInput(queue: string): Promise<{ series: ArrivalSeries; options: ForecastOptions } | undefined> {
-    if (!this.timer || !this.bootstrapped) await this.readArrivals(this.o.clock());
-    const series = this.series.get(queue);
+    if (!this.timer || !this.arrivals.ready) await this.arrivals.read(this.o.clock());
+    const series = this.arrivals.of(queue);
     return series && { series, options: this.forecastOptions };
   }
 
@@ -306,12 +291,4 @@ export class Alerting {
  */
 export function escalateWhileFiring(book: Pick<AlertBook, 'get' | 'openFor'>): EscalationPolicy {
   return (alertId, queue) => (book.get(alertId) ?? book.openFor('demand-peak', queue))?.state === 'firing';
-}
-
-/** Writes history points into a series; leading minutes without arrivals are not history yet. */
-function feed(series: ArrivalSeries, points: readonly HistoryPoint[]): void {
-  for (const p of points) {
-    if (p.arrivals === 0 && !Number.isFinite(series.firstMs)) continue;
-    series.set(Math.floor(Date.parse(p.minute) / MINUTE_MS), p.arrivals);
-  }
 }

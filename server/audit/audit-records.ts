@@ -128,19 +128,11 @@ export function recordAuthBurst(audit: AuditLog, clock: Clock, ids: IdSource, ad
 
 /**
  * `chat.undeliverable`: a team's chat message was given up on after `attempts` (retries ran out,
- * or the receiver refused it), at the instant of the give-up.
+ * or the receiver refused it), at the instant of the give-up; resolves once stored.
  */
-export function chatGiveUpRecord(give: { team: string; messageId: string; attempts: number; lastError: string | null }, clock: Clock, ids: IdSource): AuditRecord {
-  return stamp(
-    {
-      ...actorFields(SYSTEM),
-      action: 'chat.undeliverable',
-      target: give.messageId,
-      details: { team: give.team, message_id: give.messageId, attempts: give.attempts, last_error: give.lastError },
-    },
-    ids,
-    clock(),
-  );
+export function recordChatGiveUp(audit: AuditLog, clock: Clock, ids: IdSource, give: { team: string; messageId: string; attempts: number; lastError: string | null }): Promise<void> {
+  const details = { team: give.team, message_id: give.messageId, attempts: give.attempts, last_error: give.lastError };
+  return audit.append([stamp({ ...actorFields(SYSTEM), action: 'chat.undeliverable', target: give.messageId, details }, ids, clock())]);
 }
 
 function actorFields(actor: AuditActor): { actor: string; role: AuditRole } {
