@@ -73,10 +73,12 @@ describe('the wall with ?sound=1', () => {
     const wall = await wallPage('sound=1&test', kiosk);
     await wall.getByTestId('sound-on').waitFor({ timeout: 30_000 });
     expect(await wall.getByRole('button', { name: 'Enable sound' }).count()).toBe(0);
-    await wall.locator('[data-testid="alert-banner"] .alert-row').first().waitFor({ timeout: 120_000 });
+    // NOTE: the simulator's morning surge fires within a minute alone; with six browser files at once on
+    // two cores, the backfill and the first evaluations took over two.
+    await wall.locator('[data-testid="alert-banner"] .alert-row').first().waitFor({ timeout: 240_000 });
     await poll(() => tones(wall), 10_000).toBeGreaterThanOrEqual(1);
     await wall.context().close();
-  }, 180_000);
+  }, 300_000);
 
   it('asks for a click, then sounds and flashes a new alert, repeats it, and stops once a lead acknowledges it', async () => {
     const wall = await wallPage(`sound=1&sound_repeat=${REPEAT_S}&test`);
