@@ -77,6 +77,9 @@ describe('history import into the embedded default on disk', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('the CSV header has no column "Work Started" (mapped to started_at)');
     expect((await product.store.snapshot(NOW)).totals.backlog).toBe(0);
+    // Also when most of a large body is still on its way: the answer comes, the rest is dropped.
+    const large = await postImport(url, exportCsv(exportTasks(config, NOW, 30_000, 12)).replace('Work Started', 'Start Time'));
+    expect(large).toMatchObject({ status: 400, body: { error: 'the CSV header has no column "Work Started" (mapped to started_at)' } });
     const unknownTeam = await postImport(url, csv, { ...EXPORT_QUERY, teams: 'Revenue Cycle=rcm' });
     expect(unknownTeam).toMatchObject({ status: 400, body: { error: 'teams: "rcm" not in the configuration' } });
     expect((await product.auditLog.query({ action: 'history.imported', limit: 10 })).length).toBe(0);
@@ -145,6 +148,18 @@ describe('history import into the embedded default on disk', () => {
     expect(named.body.rejected).toEqual([{ line: 4, reason: expect.stringMatching(/^queue \(column "Work Queue"\)/) }]);
     const stored = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1')).join('');
     for (const name of [...PATIENT_NAMES, 'Oncology', 'voicemail']) expect(stored).not.toContain(name);
+  });
+
+  it('stops at a row CSV cannot end (a quote never closed), naming its line, keeping the rows before it', async () => {
+    const [before, after] = exportTasks(config, NOW, 2, 11);
+    const open = `CASE-open,"${PATIENT_NAMES[0]} ${'lorem ipsum '.repeat(100_000)}`;
+    const res = await fetch(importUrl(url, EXPORT_QUERY), { method: 'POST', headers: { ...admin, 'content-type': 'text/csv' }, body: [EXPORT_HEADER.join(','), exportRow(before, 1), open, exportRow(after, 1)].join('\n') });
+    const body = (await res.json()) as { error: string; details: { summary: ImportSummary } };
+    expect(res.status).toBe(400);
+    expect(body.error).toBe(`the CSV cannot be read from line 3 on: a row over 1 MB, most likely a quote that is never closed; the import stopped after storing ${eventsOf([before]).length} new events: run it again to add the rest`);
+    expect(body.details.summary).toMatchObject({ records: 1, accepted: eventsOf([before]).length });
+    expect(JSON.stringify(body)).not.toContain(PATIENT_NAMES[0]);
+    expect(await product.store.knownEventIds([`import:created:${before.id}`, `import:created:${after.id}`])).toEqual(new Set([`import:created:${before.id}`]));
   });
 
   it('imports NDJSON of our events, naming rejected lines (1-based, blank lines counted)', async () => {

@@ -69,6 +69,7 @@ export interface CsvSource {
 export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<ImportItem> {
   /** Rows CSV could not read, by the offset where they start: named in order with the rows around them. */
   const skipped: { at: number; reason: string }[] = [];
+  let tooLarge: number | undefined;
   const parser = parse({
     info: true,
     bom: true,
@@ -77,13 +78,17 @@ export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<I
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => {
-      skipped.push({ at: typeof err?.bytes === 'number' ? err.bytes : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
+      // TRICKY: after a record over the size limit csv-parse reads nothing more: the rest of the
+      // file would be dropped without a word, so that one stops the import, named by its line.
+      if (err?.code === 'CSV_MAX_RECORD_SIZE') tooLarge ??= typeof err.bytes === 'number' ? err.bytes : 0;
+      else skipped.push({ at: typeof err?.bytes === 'number' ? err.bytes : 0, reason: `the row cannot be read as CSV (${err?.code ?? 'unknown fault'})` });
       return undefined;
     },
   });
   const breaks = new LineBreaks();
   const counted = (async function* () {
     for await (const chunk of body) {
+      if (tooLarge !== undefined) return;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       breaks.add(bytes);
       yield bytes;
@@ -96,7 +101,7 @@ export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<I
   const unreadable = (s: { at: number; reason: string }): ImportItem => ({ line: breaks.lineEndingAt(s.at + 1), reason: s.reason });
   let plan: RowPlan | undefined;
   let width = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+  for await (const { record, info } of readable(parser, breaks)) {
     while (skipped.length > 0 && skipped[0].at < info.bytes) yield unreadable(skipped.shift()!);
     const line = breaks.lineEndingAt(info.bytes);
     if (!plan) {
@@ -112,5 +117,24 @@ export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<I
     yield result.ok ? { line, events: result.events } : { line, reason: result.reason };
   }
   while (skipped.length > 0) yield unreadable(skipped.shift()!);
+  if (tooLarge !== undefined) {
+    throw new DomainError('invalid', `the CSV cannot be read from line ${breaks.lineEndingAt(tooLarge + 1)} on: a row over ${MAX_RECORD_BYTES / 2 ** 20} MB, most likely a quote that is never closed`);
+  }
   if (!plan) throw new DomainError('invalid', 'the CSV is empty: it needs a header line naming its columns');
+}
+
+/**
+ * The parser's records; a fault it does not skip (a record over MAX_RECORD_BYTES) ends the import
+ * with a DomainError naming the line and the kind of fault. TRICKY: never the parser's own error,
+ * whose message quotes the text and whose `raw` holds the record: a logged error must not carry it.
+ */
+async function* readable(parser: AsyncIterable<unknown>, breaks: LineBreaks): AsyncGenerator<{ record: string[]; info: { bytes: number } }> {
+  try {
+    for await (const item of parser) yield item as { record: string[]; info: { bytes: number } };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('CSV_')) throw err;
+    const at = (err as { bytes?: unknown }).bytes;
+    throw new DomainError('invalid', `the CSV cannot be read from line ${typeof at === 'number' ? breaks.lineEndingAt(at + 1) : '(unknown)'} on (${code})`);
+  }
 }

@@ -74,7 +74,7 @@ export async function runImport(items: AsyncIterable<ImportItem>, ingest: Ingest
     lines = [];
   };
 
-  try {
+  const readAll = async () => {
     for await (const item of items) {
       summary.records++;
       if ('reason' in item) {
@@ -88,9 +88,19 @@ export async function runImport(items: AsyncIterable<ImportItem>, ingest: Ingest
       }
       summary.events += item.events.length;
     }
+  };
+
+  try {
+    try {
+      await readAll();
+    } catch (err) {
+      // NOTE: what was read before the file could not be read on (or the connection dropped) is stored.
+      await flush().catch(() => undefined);
+      throw err;
+    }
     await flush();
   } finally {
-    // NOTE: also when reading failed (the connection dropped): the batch in flight is stored, so it is counted.
+    // NOTE: also when reading failed: the batch in flight is stored, so it is counted.
     await inFlight;
   }
   if (failure) throw failure.err;

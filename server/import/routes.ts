@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { IdSource } from '../../contracts/clock.js';
 import type { OpsConfig } from '../../contracts/config.js';
 import { DomainError } from '../../contracts/errors.js';
+import { DEFAULT_RETENTION_DAYS } from '../../contracts/events.js';
 import { csvMappingOf, importQuerySchema, type CsvMapping, type ImportFormat, type ImportSummary } from '../../contracts/import.js';
 import { describeIssues, MAX_REASON_LENGTH } from '../../contracts/issues.js';
 import type { AuditActor } from '../audit/audit-records.js';
@@ -63,7 +64,8 @@ async function runRequest(deps: ImportRouteDeps, req: Request, res: Response): P
 
   const digest = createHash('sha256');
   const body = (async function* () {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    // NOTE: not destroyed when reading stops early (a header that lacks a column): the answer still goes out.
+    for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       digest.update(chunk);
       yield chunk;
     }
@@ -71,7 +73,7 @@ async function runRequest(deps: ImportRouteDeps, req: Request, res: Response): P
   const retentionDays = deps.retentionDays;
   const now = deps.clock();
   const items: AsyncIterable<ImportItem> = mapping
-    ? csvItems(body, { mapping, config: deps.config, now, retentionDays: retentionDays ?? 35 })
+    ? csvItems(body, { mapping, config: deps.config, now, retentionDays: retentionDays ?? DEFAULT_RETENTION_DAYS })
     : ndjsonItems(body);
   const summary = emptySummary(format);
   const principal = req.principal!;
@@ -86,8 +88,10 @@ async function runRequest(deps: ImportRouteDeps, req: Request, res: Response): P
       deps.logger.warn({ format, records: summary.records, accepted: summary.accepted }, 'history import stopped: the connection closed before the end of the file (what was stored stays)');
       return;
     }
-    // Close the connection: the rest of a large body is not read.
+    // TRICKY: a client still sending the rest of the body reads no answer until it has sent it
+    // (fetch waits so): the rest is read and dropped, and the connection closed after the answer.
     res.set('Connection', 'close');
+    if (!req.complete) req.resume();
     if (err instanceof DomainError && summary.accepted + summary.duplicates > 0) {
       throw new DomainError(err.kind, `${err.message}; the import stopped after storing ${summary.accepted} new events: run it again to add the rest`, { summary });
     }
