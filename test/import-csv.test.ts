@@ -13,6 +13,8 @@ import { csvMappingOf, parsePairs } from '../contracts/import.js';
 import { DomainError } from '../contracts/errors.js';
 import { importedEventId, planRows, rowEvents } from '../server/import/csv-rows.js';
 import { readTime, ZoneReader } from '../server/import/import-time.js';
+import { emptySummary, runImport, type ImportItem } from '../server/import/import-stream.js';
+import type { BodyItem } from '../server/ingest.js';
 import { ndjsonLines, type NdjsonLine } from '../server/import/ndjson-lines.js';
 
 const config = loadConfig(DEFAULT_CONFIG_PATH);
@@ -212,6 +214,40 @@ describe('NDJSON split on any chunk boundaries', () => {
         const chunks = sorted.slice(1).map((end, i) => body.subarray(sorted[i], end));
         expect(await linesOf(chunks)).toEqual(whole);
       }),
+    );
+  });
+});
+
+describe('batches of an import', () => {
+  it('hand every event to ingest once, in order, at most the limit a batch, a row never split; rejections name lines', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 120 }), fc.integer({ min: 5, max: 12 }), async (shape, limit) => {
+        // -1: a line rejected while reading; n: a row of n events, of which an id ending in "-1" ingest rejects.
+        const items: ImportItem[] = shape.map((n, i) => (n < 0 ? { line: i + 2, reason: 'bad row' } : { line: i + 2, events: Array.from({ length: n }, (_, k) => ({ id: `${i}-${k}` })) }));
+        const batches: BodyItem[][] = [];
+        const idOf = (b: BodyItem) => (b.ok ? (b.value as { id: string }).id : '');
+        const ingest = async (batch: BodyItem[]) => {
+          batches.push(batch);
+          const rejected = batch.filter((b) => idOf(b).endsWith('-1')).map((b) => ({ index: b.index, reason: 'no' }));
+          return { accepted: batch.length - rejected.length, duplicates: 0, rejected };
+        };
+        const summary = await runImport((async function* () { yield* items; })(), ingest, emptySummary('csv'), { batchSize: limit });
+        const sent = batches.flat().map(idOf);
+        const events = items.flatMap((it) => ('events' in it ? it.events.map((e) => (e as { id: string }).id) : []));
+        expect(sent).toEqual(events);
+        for (const batch of batches) {
+          expect(batch.length).toBeLessThanOrEqual(limit);
+          expect(batch.map((b) => b.index)).toEqual(batch.map((_, i) => i));
+        }
+        // A row's events share one batch: the last batch a row's event is in is the batch of each of them.
+        const rowOf = (b: BodyItem) => idOf(b).split('-')[0];
+        const batchOf = new Map(batches.flatMap((batch, n) => batch.map((b) => [rowOf(b), n] as const)));
+        for (const [n, batch] of batches.entries()) for (const b of batch) expect(batchOf.get(rowOf(b))).toBe(n);
+        const rejectedLines = items.filter((it) => 'reason' in it || it.events.length > 1).map((it) => it.line);
+        expect(summary.rejected.map((r) => r.line)).toEqual(rejectedLines);
+        expect(summary).toMatchObject({ records: items.length, events: events.length, accepted: events.length - items.filter((it) => 'events' in it && it.events.length > 1).length, rejected_count: rejectedLines.length });
+      }),
+      { numRuns: 200 },
     );
   });
 });
