@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import { csvMappingOf, MAX_REJECTED_LISTED, type ImportFormat, type ImportQuery, type ImportSummary } from '../contracts/import.js';
 import { columnsOf } from '../server/import/csv-rows.js';
+import { emptySummary } from '../server/import/import-stream.js';
 import { fileParts } from './import-parts.js';
 
 /** What one request carries at most (cut at a row's end): a part is stored within seconds, far inside the server's request timeout. */
@@ -103,7 +104,7 @@ export async function importFile(o: ImportFileOptions): Promise<ImportSummary> {
     throw new ImportFailure(`no server answers at ${o.url}: start it first (npm start); the import goes through the running server, which stores it as it stores live events`);
   }
   const target = new URL(`/api/import?${query}`, o.url);
-  const summary: ImportSummary = { format, records: 0, events: 0, accepted: 0, duplicates: 0, rejected: [], rejected_count: 0 };
+  const summary = emptySummary(format);
   o.onProgress?.(0, size);
   for await (const part of fileParts(o.file, format, o.partBytes ?? PART_BYTES)) {
     let answer: PartAnswer;
