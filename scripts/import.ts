@@ -34,11 +34,15 @@ function printSummary(s: ImportSummary, seconds: number): void {
 /** A bar on a terminal; elsewhere (CI, a log file) a plain line every 10 seconds. */
 function progressReporter(): { update(stored: number, total: number): void; stop(): void } {
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {doneMb} of {totalMb} MB stored | {eta_formatted} left', hideCursor: true, etaBuffer: 50 });
+    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {doneMb} of {totalMb} MB stored | {left}', hideCursor: true });
     let started = false;
+    const t0 = performance.now();
     return {
       update(stored, total) {
-        const values = { doneMb: (stored / 2 ** 20).toFixed(1), totalMb: (total / 2 ** 20).toFixed(1) };
+        // NOTE: our own estimate: parts are stored seconds apart, too few for the library's.
+        const seconds = stored > 0 ? ((performance.now() - t0) / 1000 / stored) * (total - stored) : undefined;
+        const left = seconds === undefined ? 'estimating' : `${Math.ceil(seconds)} s left`;
+        const values = { doneMb: (stored / 2 ** 20).toFixed(1), totalMb: (total / 2 ** 20).toFixed(1), left };
         if (!started) bar.start(total, 0, values);
         started = true;
         bar.update(stored, values);
