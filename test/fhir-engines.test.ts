@@ -5,25 +5,17 @@
  * gives the snapshot the embedded default gives for the same work sent as events.
  */
 import fc from 'fast-check';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EventLog, LogMessage } from '../contracts/event-log.js';
-import { createApp, type App } from '../server/app.js';
-import { createProduct, type Product } from '../server/product.js';
-import { openClickHouseStore, type ClickHouseStore } from '../streams/clickhouse/clickhouse-store.js';
 import { ident, sql } from '../streams/clickhouse/sql.js';
-import { KafkaEventLog } from '../streams/kafka/kafka-event-log.js';
-import { startStreamWorker, type StreamWorker } from '../streams/stream-worker.js';
-import { createTestTopics, describeWithEngines, dropDatabase, requireEngines, uniqueName, type TestTopics } from './support/engines.js';
+import { describeWithEngines, requireEngines } from './support/engines.js';
 import { fhirConfig, markedNotification, markedVersions, notification, PIECES } from './support/fhir-tasks.js';
 import { asEvents, asTaskVersions, workArb } from './support/fhir-work.js';
-import { comparable, waitForCaughtUp } from './support/pipeline.js';
-import { tempDataDir } from './support/process.js';
+import { comparable } from './support/pipeline.js';
+import { startScaleOutPair, type ScaleOutPair } from './support/scale-out-pair.js';
 import { REF_NOW } from './support/random-events.js';
 
 const engines = await requireEngines();
 const config = fhirConfig();
-const quiet = pino({ level: 'silent' });
 
 const post = async (url: string, body: unknown, type = 'application/fhir+json') => {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body: JSON.stringify(body) });
@@ -32,55 +24,14 @@ const post = async (url: string, body: unknown, type = 'application/fhir+json') 
 };
 
 describeWithEngines(engines, 'FHIR ingest on Kafka and ClickHouse', () => {
-  const database = uniqueName('ops_test');
-  const group = uniqueName('fhir');
-  let topics: TestTopics;
-  let kafka: KafkaEventLog;
-  let store: ClickHouseStore;
-  let worker: StreamWorker;
-  let app: App;
-  let url: string;
-  let embedded: Product;
-  let embeddedUrl: string;
-  /** Every message the server produced to Kafka. */
-  const produced: LogMessage[] = [];
-
+  let pair: ScaleOutPair;
   beforeAll(async () => {
-    topics = await createTestTopics('fhir');
-    kafka = new KafkaEventLog({ brokers: engines.kafkaBrokers, logger: quiet, clientId: 'fhir-test' });
-    store = await openClickHouseStore({ url: engines.clickhouseUrl, database, config, logger: quiet });
-    worker = await startStreamWorker({ config, log: kafka, store, clock: () => REF_NOW, group, topic: topics.events, dlqTopic: topics.dlq });
-    // The server's ingest writes the contract's topic; this one is the test's own, on the same broker.
-    const log: EventLog = {
-      kind: 'kafka',
-      append: (_topic, messages) => {
-        produced.push(...messages);
-        return kafka.append(topics.events, messages);
-      },
-      consume: (options) => kafka.consume(options),
-      positions: (topic, g) => kafka.positions(topic, g),
-      endOffsets: (topic) => kafka.endOffsets(topic),
-      ping: () => kafka.ping(),
-      close: async () => undefined,
-    };
-    app = createApp({ config, log, store, logger: quiet, clock: () => REF_NOW, tickMs: 60_000 });
-    await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(app.httpServer.address() as { port: number }).port}`;
-    embedded = await createProduct({ config, logger: quiet, clock: () => REF_NOW, engines: { dataDir: tempDataDir() }, tickMs: 60_000 });
-    embeddedUrl = await embedded.listen(0, '127.0.0.1');
+    pair = await startScaleOutPair(engines, { name: 'fhir', config, clock: () => REF_NOW });
   }, 120_000);
-
-  afterAll(async () => {
-    await embedded?.stop();
-    await app?.close();
-    await worker?.stop();
-    await kafka?.close();
-    await store?.close();
-    await topics?.remove();
-    await dropDatabase(database);
-  }, 60_000);
+  afterAll(() => pair?.close(), 60_000);
 
   it('stores no marker in Kafka or ClickHouse, and gives the embedded metrics of the same work sent as events', async () => {
+    const { url, embeddedUrl, embedded, store, database, produced } = pair;
     // The marked EHR Task, as one Task, a transaction and a notification, on both.
     for (const target of [url, embeddedUrl]) {
       await post(`${target}/fhir/Task`, markedVersions[0]);
@@ -93,7 +44,7 @@ describeWithEngines(engines, 'FHIR ingest on Kafka and ClickHouse', () => {
     for (let from = 0; from < versions.length; from += 10) await post(`${url}/fhir`, notification(versions.slice(from, from + 10)));
     expect((await post(`${embeddedUrl}/api/events`, work.flatMap((w, i) => asEvents(`w${i}`, w)), 'application/json')).rejected).toEqual([]);
 
-    await waitForCaughtUp(kafka, topics.events, group, await kafka.endOffsets(topics.events), 60_000);
+    await pair.caughtUp();
     const expected = comparable(await embedded.store.snapshot(REF_NOW));
     expect(expected.totals.arrivals).toBeGreaterThan(10);
     expect(comparable(await store.snapshot(REF_NOW))).toEqual(expected);
