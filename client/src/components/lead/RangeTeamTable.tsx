@@ -7,6 +7,7 @@ import type { QueueTeams } from '../../../../contracts/lead-charts';
 import { formatCount, formatDuration, formatPercent, slaStatus } from '../../format';
 import { useOps } from '../../store';
 import { StatusIcon } from '../Icons';
+import { ColumnHeads } from './TeamTable';
 
 const COLUMNS = ['Team', 'Share of starts', 'Started', 'Wait p50', 'Wait p90', 'SLA', 'In progress', 'Agents'];
 
@@ -18,15 +19,7 @@ export function RangeTeamTable({ queueId, teams }: { queueId: string; teams: Que
   return (
     <div className="table-scroll">
       <table className="team-table range-team-table" data-testid="team-table" data-minutes={teams.minutes}>
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads columns={COLUMNS} />
         <tbody>
           {teams.teams.map((row) => {
             const now = live?.teams.find((t) => t.team === row.team);

@@ -18,15 +18,7 @@ export function TeamTable({ queueIds }: { queueIds: readonly string[] }) {
   return (
     <div className="table-scroll">
       <table className="team-table" data-testid="team-table">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads columns={COLUMNS} />
         <tbody>
           {queues.map((queue) => (
             <QueueRows key={queue.queue} queue={queue} />
@@ -74,5 +66,20 @@ function QueueRows({ queue }: { queue: QueueMetrics }) {
         );
       })}
     </Fragment>
+  );
+}
+
+/** A table's header row: one column heading per name. */
+export function ColumnHeads({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
