@@ -102,6 +102,9 @@ describe('alert wording', () => {
     expect(formatBreach(null)).toBeNull();
     expect(formatBreach(undefined)).toBeNull();
     expect(formatBreach(0)).toBe('breaching now');
+    // The minutes are from the last evaluation: with nothing breached in the current figures, not "now".
+    expect(formatBreach(0, 0)).toBe('breach within 1 min');
+    expect(formatBreach(0, 2)).toBe('breaching now');
     expect(formatBreach(7.2)).toBe('breach in 7 min');
     expect(formatBreach(65)).toBe('breach in 1 h 05 min');
   });

@@ -51,10 +51,15 @@ export function isShortStaffed(staffed: number, needed: number | undefined): boo
   return needed !== undefined && staffed < needed;
 }
 
-/** Minutes until a waiting task passes the target: "breach in 7 min", "breach in 1 h 05 min", "breaching now"; null: none expected. */
-export function formatBreach(minutes: number | null | undefined): string | null {
+/**
+ * Minutes until a waiting task passes the target: "breach in 7 min", "breach in 1 h 05 min",
+ * "breaching now"; null: none expected. `breached`, when given, is the current count: the minutes
+ * come from the alerting's last evaluation (up to 15 s older), so "now" with nothing breached in
+ * the current figures reads "breach within 1 min" instead of contradicting "0 breached".
+ */
+export function formatBreach(minutes: number | null | undefined, breached?: number): string | null {
   if (minutes === null || minutes === undefined || !Number.isFinite(minutes)) return null;
-  if (minutes < 0.5) return 'breaching now';
+  if (minutes < 0.5) return breached === 0 ? 'breach within 1 min' : 'breaching now';
   const whole = Math.round(minutes);
   if (whole < 60) return `breach in ${whole} min`;
   return `breach in ${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, '0')} min`;

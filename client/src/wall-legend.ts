@@ -28,7 +28,7 @@ export const LEVEL_WORDS: Record<SlaLevel, string> = { red: 'red', amber: 'amber
 export const MARK_LEGEND: readonly { mark: string; means: string }[] = [
   { mark: "the tile's left edge", means: "the badge's colour" },
   { mark: 'N breached, N at risk (with an icon when not 0)', means: 'tasks waiting past the target now, and over 80% of it' },
-  { mark: 'breach in N min, breaching now', means: 'when a waiting task is expected to pass the target at the current pace' },
+  { mark: 'breach in N min, breach within 1 min, breaching now', means: 'when a waiting task is expected to pass the target at the current pace ("breaching now": one has passed it)' },
   { mark: 'the oldest wait in amber or red', means: 'the oldest waiting task is past 80% of the target, or past it' },
   { mark: 'the SLA figure in red, amber or green', means: 'SLA attainment alone against the lines above; the badge weighs everything' },
   { mark: 'Agents/need in red', means: 'fewer agents staffed than Erlang C needs for the forecast' },

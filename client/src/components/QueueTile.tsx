@@ -28,7 +28,7 @@ export function QueueTile({ queueId }: { queueId: string }) {
   const status = slaStatus(queue, alertFiring);
   // The SLA figure is coloured by attainment alone; the badge by everything (see slaStatus).
   const slaLevel = slaStatus({ sla_attainment: queue.sla_attainment, sla_goal: queue.sla_goal, breached: 0, thresholds: queue.thresholds }).level;
-  const breach = formatBreach(queue.time_to_breach_minutes);
+  const breach = formatBreach(queue.time_to_breach_minutes, queue.breached);
   const staffing = formatStaffing(queue.staffed_agents, queue.agents_needed);
   return (
     <article
