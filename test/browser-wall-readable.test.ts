@@ -6,7 +6,8 @@
  * alert banner). At 1920x1080 no visible text under 20 CSS px and the key figures at least 44 px;
  * nothing cut off, nothing drawn over anything else; 3840x2160 the same at double size. Each
  * measure waits for the layout to settle (fonts ready, every box still between two frames a
- * moment apart), never a fixed sleep.
+ * moment apart), never a fixed sleep. Where the banners leave one row of tiles at 1080p, each
+ * tile uses its extra height: figures taller than on the two-row page, no hole between its rows.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -169,6 +170,68 @@ function measure(page: Page, scale: number): Promise<Measured> {
   );
 }
 
+interface TileSpacing {
+  queue: string;
+  top: number;
+  /** The tallest key figure's box (agents/need included), px. */
+  figure: number;
+  /** The widest vertical gap between two consecutive rows of text, px. */
+  gap: number;
+}
+
+/**
+ * Per tile: how tall its key figures are and the widest empty band between its rows of text. A
+ * row is a run of text boxes whose vertical extents overlap; text clipped away entirely (the
+ * status line's last items) is not a row.
+ */
+function tileSpacing(page: Page): Promise<TileSpacing[]> {
+  return page.locator('.tile').evaluateAll((tiles) =>
+    tiles.map((tile) => {
+      const bounds = tile.getBoundingClientRect();
+      const figures = [...tile.querySelectorAll('.tile-metrics [data-metric]')].filter((el) => ['backlog', 'oldest', 'waiting', 'sla', 'agents'].includes((el as HTMLElement).dataset.metric!));
+      const spans: [number, number][] = [];
+      const walker = document.createTreeWalker(tile, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim() || node.parentElement!.closest('[hidden]')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+          const top = Math.max(r.top, bounds.top);
+          const bottom = Math.min(r.bottom, bounds.bottom);
+          if (r.width >= 1 && bottom - top >= 1 && r.right > bounds.left && r.left < bounds.right) spans.push([top, bottom]);
+        }
+      }
+      spans.sort((a, b) => a[0] - b[0]);
+      let gap = 0;
+      let bottom = spans[0]?.[1] ?? 0;
+      for (const [top, end] of spans) {
+        gap = Math.max(gap, top - bottom);
+        bottom = Math.max(bottom, end);
+      }
+      return { queue: (tile as HTMLElement).dataset.queue!, top: bounds.top, figure: Math.max(...figures.map((el) => el.getBoundingClientRect().height)), gap };
+    }),
+  );
+}
+
+/**
+ * A tile stretched by banners to one row of tiles: its key figures grow past those of the
+ * two-row page (`twoRowFigure` px tall), and no empty band between its rows of text is wider
+ * than 1.5 times its tallest figure.
+ */
+async function expectStretchedTilesFilled(page: Page, twoRowFigure: number | undefined): Promise<void> {
+  expect(twoRowFigure, 'the two-row page measured first').toBeDefined();
+  const tiles = await tileSpacing(page);
+  expect(tiles.length).toBeGreaterThan(0);
+  expect(new Set(tiles.map((t) => Math.round(t.top))).size, 'one row of tiles').toBe(1);
+  for (const tile of tiles) {
+    expect(tile.figure, `${tile.queue}: figures grow past the two-row page's ${twoRowFigure} px`).toBeGreaterThan(twoRowFigure! * 1.15);
+    expect(tile.gap, `${tile.queue}: widest gap between rows of text against its ${tile.figure} px figures`).toBeLessThanOrEqual(tile.figure * 1.5);
+  }
+}
+
+/** The tallest key figure of the two-row page (no banner) at 1080p, measured in the first scenario. */
+let twoRowFigure: number | undefined;
+
 describe('the wall from five metres, without banners and with three alert rows', () => {
   const config = readableConfig();
   let calm: ServerProcess;
@@ -200,6 +263,7 @@ describe('the wall from five metres, without banners and with three alert rows',
       const { problems, texts } = await measureAt(wall, viewport, scale, 'wall-readable-calm');
       expect(await wall.locator('[data-testid="alert-banner"], [data-testid="stale-banner"]').count()).toBe(0);
       expect(await wall.locator('.tile').count()).toBe(6);
+      if (scale === 1) twoRowFigure = Math.max(...(await tileSpacing(wall)).map((t) => t.figure));
       expect(texts).toBeGreaterThan(50);
       expect(problems).toEqual([]);
     });
@@ -222,6 +286,7 @@ describe('the wall from five metres, without banners and with three alert rows',
       for (const t of tiles) expect(t.bottom).toBeLessThanOrEqual(viewport.height);
       expect(texts).toBeGreaterThan(50);
       expect(problems).toEqual([]);
+      if (scale === 1) await expectStretchedTilesFilled(wall, twoRowFigure);
     });
   }
 });
@@ -252,6 +317,7 @@ describe('the wall from five metres, with the alert and stale banners stacked', 
       const { problems, texts } = await measureAt(wall, viewport, scale, 'wall-readable');
       expect(texts).toBeGreaterThan(50);
       expect(problems).toEqual([]);
+      if (scale === 1) await expectStretchedTilesFilled(wall, twoRowFigure);
     });
   }
 });
