@@ -232,8 +232,19 @@ describe('buildTrend', () => {
     const date = new Date(trend[59].t);
     expect(trend[59].label).toBe(`${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`);
     const ticks = trendTicks(trend, 10);
-    expect(ticks).toHaveLength(6);
+    // 09:10 ... 09:50; 10:00 is the last slot, at the axis' end.
+    expect(ticks).toHaveLength(5);
     expect(ticks.every((label) => Number(label.slice(3)) % 10 === 0)).toBe(true);
+  });
+
+  it('leaves the three slots at each end of the axis without a tick, whatever the minute', () => {
+    for (let offset = 0; offset < 10; offset++) {
+      const trend = buildTrend([], end + offset * minute, 60);
+      const labels = trendTicks(trend, 10);
+      const marks = trend.map((p, i) => ({ i, label: p.label })).filter((p) => Number(p.label.slice(3)) % 10 === 0);
+      expect(labels).toEqual(marks.filter((p) => p.i >= 3 && p.i <= 56).map((p) => p.label));
+      expect(labels.length).toBeGreaterThanOrEqual(5);
+    }
   });
 });
 

@@ -236,9 +236,16 @@ export function buildTrend(points: readonly HistoryPoint[], endMs: number, minut
   return trend;
 }
 
-/** The labels of the slots that fall on a whole `everyMinutes` mark (by local time), for axis ticks. */
-export function trendTicks(trend: readonly TrendPoint[], everyMinutes: number): string[] {
-  return trend.filter((p) => new Date(p.t).getMinutes() % everyMinutes === 0).map((p) => p.label);
+/**
+ * The labels of the slots that fall on a whole `everyMinutes` mark (by local time), for axis
+ * ticks, leaving out the `edgeSlots` slots at each end.
+ * NOTE: a label is centred on its slot; at an end of the axis half of it lies under the value axis'
+ * bottom label ("0"), so which marks fell there depended on the time of day.
+ */
+export function trendTicks(trend: readonly TrendPoint[], everyMinutes: number, edgeSlots = 3): string[] {
+  return trend
+    .filter((p, i) => i >= edgeSlots && i < trend.length - edgeSlots && new Date(p.t).getMinutes() % everyMinutes === 0)
+    .map((p) => p.label);
 }
 
 // ---------------------------------------------------------------------------------------------
