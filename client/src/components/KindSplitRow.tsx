@@ -5,6 +5,7 @@
 import type { TeamMetrics } from '../../../contracts/metrics-snapshot';
 import { formatPercent, formatWait } from '../format';
 import { splitByKind, type KindShare } from '../team-split';
+import './kind-split.css';
 
 export function KindSplitRow({ rows }: { rows: readonly TeamMetrics[] }) {
   const split = splitByKind(rows);
