@@ -2,8 +2,12 @@
  * Alerts, their acknowledgements, capacity requests and the audit trail outlive a crash of the
  * durable embedded default: a product on a data directory raises a demand peak, asks a partner,
  * is acknowledged twice and answered; a second product opened on the same directory, without the
- * first being shut down (a crash: nothing flushed on the way out), shows all of it again.
+ * first being shut down (a crash: nothing flushed on the way out), shows all of it again. An
+ * acknowledgement whose alert could not be saved after its audit record was (answered 200) is put
+ * back from the audit trail on the restart.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, expect, it } from 'vitest';
@@ -94,4 +98,41 @@ it('keeps alerts, acknowledgements, capacity requests and the audit trail across
   await second.product.alerting.evaluate();
   const again = (await request(second.url).get('/api/alerts')).body.alerts as Alert[];
   expect(again.map((a) => [a.id, a.state])).toEqual([[alert.id, 'firing']]);
+});
+
+it('puts back from the audit trail an acknowledgement whose alert the data directory refused to save', async () => {
+  const dataDir = tempDataDir();
+  let now = T0;
+  const first = await open(dataDir, () => now);
+  const events: object[] = [{ event_id: 'st', type: 'staffing.updated', occurred_at: at(T0 - 3 * 60 * MIN), queue: 'registration', team: 'inhouse', agents: 3 }];
+  for (let i = 0; i < 60; i++) events.push({ event_id: `surge${i}`, type: 'task.created', occurred_at: at(T0 - 15 * MIN + i * 15_000), queue: 'registration', task_id: `s${i}` });
+  expect((await request(first.url).post('/api/events').send(events)).body).toMatchObject({ accepted: events.length });
+  await first.product.alerting.evaluate();
+  now += 2 * MIN;
+  await first.product.alerting.evaluate();
+  const [alert] = (await request(first.url).get('/api/alerts')).body.alerts as Alert[];
+  expect(alert.state).toBe('firing');
+  expect((await request(first.url).post(`/api/alerts/${alert.id}/ack`).send({ comment: 'calling North' })).status).toBe(200);
+
+  // The alerts table now refuses every write (SQLite itself, through a trigger), the audit trail does not.
+  const side = new Database(join(dataDir, 'ops.sqlite'));
+  side.exec(`CREATE TRIGGER refuse_insert BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'disk says no'); END;
+             CREATE TRIGGER refuse_update BEFORE UPDATE ON alerts BEGIN SELECT RAISE(ABORT, 'disk says no'); END;`);
+  now += MIN;
+  expect((await request(first.url).post(`/api/alerts/${alert.id}/ack`).send({ comment: 'moving two agents' })).status).toBe(200);
+  const stored = JSON.parse((side.prepare('SELECT alert FROM alerts WHERE id = ?').get(alert.id) as { alert: string }).alert) as { alert: Alert };
+  expect(stored.alert.acknowledgements.map((a) => a.comment)).toEqual(['calling North']);
+  side.exec('DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;');
+  side.close();
+
+  // The crash, then a restart on the same directory: both acknowledgements, in order, stored again.
+  const second = await open(dataDir, () => now);
+  const [restored] = (await request(second.url).get('/api/alerts')).body.alerts as Alert[];
+  expect(restored.acknowledgements.map((a) => [a.by, a.comment])).toEqual([
+    ['open-access', 'calling North'],
+    ['open-access', 'moving two agents'],
+  ]);
+  expect(restored.acknowledged).toEqual(restored.acknowledgements[1]);
+  const third = await open(dataDir, () => now);
+  expect(((await request(third.url).get('/api/alerts')).body.alerts as Alert[])[0].acknowledgements).toEqual(restored.acknowledgements);
 });

@@ -240,7 +240,8 @@ export class Alerting {
   /**
    * A lead acknowledges an alert of a queue its teams serve; resolves once its audit record is
    * stored, and only then is it applied and announced. A store that refuses it: 'unavailable',
-   * nothing changed.
+   * nothing changed. A book save that fails after it is repaired from the trail on a restart
+   * (acknowledgement-recovery.ts).
    */
   async acknowledge(id: string, principal: Principal, comment: string | undefined): Promise<Alert> {
     const alert = this.book.get(id);

@@ -12,6 +12,7 @@ import { CapacityDesk, type DeskLogger, type DeliveryPolicy } from '../capacity/
 import type { JournalRetry } from '../capacity/capacity-journal.js';
 import type { CapacityStore } from '../capacity/capacity-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { recoverAcknowledgements } from './acknowledgement-recovery.js';
 import { AlertBook, type AlertBookOptions } from './alert-book.js';
 import { Alerting, escalateWhileFiring, type Forward } from './alerting.js';
 import type { AlertBookMessage } from '../../contracts/alert-book-message.js';
@@ -58,7 +59,10 @@ const RESTORE_WINDOW_MS = 7 * 24 * 3600_000;
 /** The alerting with its desk; stored capacity requests are restored before it returns. */
 export async function createAlerting(d: AlertingDeps): Promise<Alerting> {
   const book = new AlertBook({ ...d.lifecycle, clock: d.clock });
-  if (d.alertStore) book.restore(await d.alertStore.load(d.clock() - RESTORE_WINDOW_MS));
+  if (d.alertStore) {
+    book.restore(await d.alertStore.load(d.clock() - RESTORE_WINDOW_MS));
+    if (d.audit) await recoverAcknowledgements(book, d.audit, d.alertStore, d.clock() - RESTORE_WINDOW_MS, d.logger);
+  }
   const desk = new CapacityDesk({
     config: d.config,
     store: d.capacityStore,
