@@ -4,10 +4,9 @@
  * has in progress and staffed now (the live snapshot: those two columns are always "now").
  */
 import type { QueueTeams } from '../../../../contracts/lead-charts';
-import { formatCount, formatDuration, formatPercent, slaStatus } from '../../format';
+import { formatCount, formatPercent, slaStatus } from '../../format';
 import { useOps } from '../../store';
-import { StatusIcon } from '../Icons';
-import { ColumnHeads } from './TeamTable';
+import { ColumnHeads, TeamHeading, WaitCells } from './TeamTable';
 
 const COLUMNS = ['Team', 'Share of starts', 'Started', 'Wait p50', 'Wait p90', 'SLA', 'In progress', 'Agents'];
 
@@ -26,19 +25,12 @@ export function RangeTeamTable({ queueId, teams }: { queueId: string; teams: Que
             const level = live ? slaStatus({ sla_attainment: row.sla_attainment, sla_goal: live.sla_goal, breached: 0, thresholds: live.thresholds }).level : 'neutral';
             return (
               <tr key={row.team} data-team={row.team} data-queue={teams.queue}>
-                <th scope="row">
-                  {row.name} <span className={`kind-tag kind-tag-${row.kind}`}>{row.kind === 'inhouse' ? 'In-house' : 'Partner'}</span>
-                </th>
+                <TeamHeading team={row} />
                 <td className="num">{formatPercent(total > 0 ? row.started / total : null)}</td>
                 <td className="num" data-metric="started">
                   {formatCount(row.started)}
                 </td>
-                <td className="num">{formatDuration(row.wait_p50_seconds)}</td>
-                <td className="num">{formatDuration(row.wait_p90_seconds)}</td>
-                <td className={`num${level === 'neutral' ? '' : ` text-${level}`}`} data-metric="sla">
-                  {level === 'amber' || level === 'red' ? <StatusIcon level={level} /> : null}
-                  {formatPercent(row.sla_attainment)}
-                </td>
+                <WaitCells team={row} level={level} />
                 <td className="num">{now ? formatCount(now.in_progress) : '–'}</td>
                 <td className="num">{now ? formatCount(now.staffed_agents) : '–'}</td>
               </tr>

@@ -5,7 +5,7 @@
 import { Fragment } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { QueueMetrics } from '../../../../contracts/metrics-snapshot';
-import { formatCount, formatDuration, formatGoal, formatPercent, slaStatus } from '../../format';
+import { formatCount, formatDuration, formatGoal, formatPercent, slaStatus, type SlaLevel } from '../../format';
 import { useOps } from '../../store';
 import { teamShare } from '../../team-split';
 import { StatusIcon } from '../Icons';
@@ -48,19 +48,12 @@ function QueueRows({ queue }: { queue: QueueMetrics }) {
         const level = slaStatus({ sla_attainment: row.sla_attainment, sla_goal: queue.sla_goal, breached: 0, thresholds: queue.thresholds }).level;
         return (
           <tr key={row.team} data-team={row.team} data-queue={queue.queue}>
-            <th scope="row">
-              {row.name} <span className={`kind-tag kind-tag-${row.kind}`}>{row.kind === 'inhouse' ? 'In-house' : 'Partner'}</span>
-            </th>
+            <TeamHeading team={row} />
             <td className="num">{formatPercent(teamShare(row, queue.teams))}</td>
             <td className="num">{formatCount(row.started)}</td>
             <td className="num">{formatCount(row.in_progress)}</td>
             <td className="num">{formatCount(row.completions)}</td>
-            <td className="num">{formatDuration(row.wait_p50_seconds)}</td>
-            <td className="num">{formatDuration(row.wait_p90_seconds)}</td>
-            <td className={`num${level === 'neutral' ? '' : ` text-${level}`}`} data-metric="sla">
-              {level === 'amber' || level === 'red' ? <StatusIcon level={level} /> : null}
-              {formatPercent(row.sla_attainment)}
-            </td>
+            <WaitCells team={row} level={level} />
             <td className="num">{formatCount(row.staffed_agents)}</td>
           </tr>
         );
@@ -81,5 +74,28 @@ export function ColumnHeads({ columns }: { columns: readonly string[] }) {
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** A team's row heading: its name and whether it is in-house or a partner. */
+export function TeamHeading({ team }: { team: { name: string; kind: string } }) {
+  return (
+    <th scope="row">
+      {team.name} <span className={`kind-tag kind-tag-${team.kind}`}>{team.kind === 'inhouse' ? 'In-house' : 'Partner'}</span>
+    </th>
+  );
+}
+
+/** A team's wait p50 and p90 and its SLA attainment, coloured (with an icon) by `level`. */
+export function WaitCells({ team, level }: { team: { wait_p50_seconds: number | null; wait_p90_seconds: number | null; sla_attainment: number | null }; level: SlaLevel }) {
+  return (
+    <>
+      <td className="num">{formatDuration(team.wait_p50_seconds)}</td>
+      <td className="num">{formatDuration(team.wait_p90_seconds)}</td>
+      <td className={`num${level === 'neutral' ? '' : ` text-${level}`}`} data-metric="sla">
+        {level === 'amber' || level === 'red' ? <StatusIcon level={level} /> : null}
+        {formatPercent(team.sla_attainment)}
+      </td>
+    </>
   );
 }
