@@ -54,7 +54,7 @@ const capacitySchema = z.strictObject({
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, from 00:00 to 23:59');
 
 /** Whether `name` is an IANA time zone this runtime knows. */
-function isTimeZone(name: string): boolean {
+export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;

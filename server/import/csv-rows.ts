@@ -8,12 +8,12 @@
  * Reasons name the field and its column, never a cell's value unless it is an opaque id.
  */
 import { createHash } from 'node:crypto';
-import type { OpsConfig } from '../../contracts/config.js';
+import { isTimeZone, type OpsConfig } from '../../contracts/config.js';
 import { DomainError } from '../../contracts/errors.js';
 import { DEFAULT_RETENTION_DAYS, MAX_FUTURE_MS, type TaskEventType } from '../../contracts/events.js';
 import { IMPORT_FIELDS, type CsvMapping, type ImportField } from '../../contracts/import.js';
 import { capReason, isOpaqueId, quoteIfOpaque } from '../../contracts/issues.js';
-import { isTimeZone, readTime, ZoneReader } from './import-time.js';
+import { readTime, ZoneReader } from './import-time.js';
 
 const DAY_MS = 24 * 3600_000;
 const MAX_EVENT_ID = 64;

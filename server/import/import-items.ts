@@ -8,6 +8,7 @@ import type { OpsConfig } from '../../contracts/config.js';
 import { DomainError } from '../../contracts/errors.js';
 import type { CsvMapping } from '../../contracts/import.js';
 import { planRows, rowEvents, type RowPlan } from './csv-rows.js';
+import { invalidUtf8At } from '../ingest-body.js';
 import type { ImportItem } from './import-stream.js';
 import { ndjsonLines } from './ndjson-lines.js';
 
@@ -86,12 +87,29 @@ export async function* csvItems(body: Body, source: CsvSource): AsyncGenerator<I
     },
   });
   const breaks = new LineBreaks();
+  // TRICKY: csv-parse reads invalid UTF-8 as U+FFFD, so two task ids differing in one bad byte would
+  // become one id and the second row a "duplicate". Bytes are checked strictly on the way in, and
+  // the first invalid one stops the import (the rows before it are stored), named by its line.
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const notUtf8 = (at: number) => new DomainError('invalid', `the CSV is not valid UTF-8 from line ${breaks.lineEndingAt(at + 1)} on: export it as UTF-8 and import it again`);
   const counted = (async function* () {
     for await (const chunk of body) {
       if (tooLarge !== undefined) return;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       breaks.add(bytes);
+      try {
+        strict.decode(bytes, { stream: true });
+      } catch {
+        throw notUtf8(offset + Math.max(0, invalidUtf8At(bytes)));
+      }
+      offset += bytes.length;
       yield bytes;
+    }
+    try {
+      strict.decode();
+    } catch {
+      throw notUtf8(Math.max(0, offset - 1));
     }
   })();
   // TRICKY: pipeline, not pipe: a body that fails (the connection dropped) must fail the parser,

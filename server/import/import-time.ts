@@ -60,16 +60,6 @@ export class ZoneReader {
   }
 }
 
-/** Whether `zone` names an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads one cell as an instant; `zone` reads times written without an offset. */
 export function readTime(text: string, zone: ZoneReader | undefined): TimeReading {
   const m = TIME.exec(text.trim());
