@@ -6,44 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../contracts/alerts';
+import { alert } from './support/sample-alert';
 import { SOUND_REPEAT_MS_DEFAULT, decideAlertSounds, parseSoundOptions, type SoundMemory } from '../client/src/alert-sound';
 
 const T0 = Date.parse('2026-11-26T10:02:00.000Z');
 const MIN = 60_000;
 const ACK = { by: 'lead-on-duty', at: '2026-11-26T10:03:00.000Z', comment: null };
-
-function alert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    id: 'a1',
-    kind: 'demand-peak',
-    queue: 'claims',
-    queue_name: 'Claims',
-    state: 'firing',
-    summary: 'Claims: 12 agents needed, 8 staffed',
-    started_at: '2026-11-26T09:58:00.000Z',
-    firing_at: '2026-11-26T10:02:00.000Z',
-    resolved_at: null,
-    updated_at: '2026-11-26T10:02:00.000Z',
-    notifications: 1,
-    last_notified_at: '2026-11-26T10:02:00.000Z',
-    acknowledged: null,
-    acknowledgements: [],
-    measures: {
-      agents_needed: 12,
-      staffed_agents: 8,
-      shortfall: 4,
-      arrivals_last_15m: 100,
-      forecast_last_15m: 60,
-      forecast_next_60m: 400,
-      forecast_method: 'ewma',
-      projected_sla: 0.5,
-      sla_goal: 0.8,
-      time_to_breach_minutes: 7,
-    },
-    capacity_request_ids: [],
-    ...overrides,
-  };
-}
 
 describe('decideAlertSounds', () => {
   it('sounds a new firing alert, not again within 2 min, again after 2 min while it fires unacknowledged', () => {
