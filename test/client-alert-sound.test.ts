@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../contracts/alerts';
 import { alert } from './support/sample-alert';
 import { SOUND_REPEAT_MS_DEFAULT, decideAlertSounds, parseSoundOptions, type SoundMemory } from '../client/src/alert-sound';
 
