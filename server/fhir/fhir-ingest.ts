@@ -146,7 +146,9 @@ export function createFhirIngest(deps: FhirIngestDeps & { mapping: FhirMapping }
       }
       const { results, accepted, duplicates } = await run([{ raw }]);
       const [result] = results;
-      return { status: result.status, body: operationOutcome(result.issues), accepted, duplicates, errors: errorsOf(results) };
+      // NOTE: 200 whatever the Task held (the contract): the OperationOutcome says what was refused and
+      // why, as a Bundle entry's does; a request that is not one Task, or a write that failed, is not a 200.
+      return { status: 200, body: operationOutcome(result.issues), accepted, duplicates, errors: errorsOf(results) };
     },
 
     async bundle(raw) {
